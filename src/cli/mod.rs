@@ -1,0 +1,106 @@
+//! Command-line glue: parse arguments, call the library, print, exit.
+//!
+//! Exit codes: 0 done, 1 the answer is "no", 2 auditpack could not do its
+//! job (bad input, unreadable file). Data goes to standard output; status
+//! lines and errors go to standard error.
+
+mod collect;
+mod output;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Collect, assess and seal AWS security evidence for NCSC Cloud Security
+/// Principle 14, Cyber Essentials v3.3 and ISO/IEC 27001:2022.
+#[derive(Debug, Parser)]
+#[command(
+    name = "auditpack",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+
+    /// Explain decisions (files skipped, statuses chosen); twice for more.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import a folder of AWS CLI exports into a snapshot.
+    Collect(collect::Args),
+    /// The whole job on an export: snapshot, then (as auditpack grows)
+    /// assessment, bundle and report, in one output folder.
+    Run(run::Args),
+}
+
+/// Settings every command shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Global {
+    pub quiet: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    init_tracing(cli.verbose);
+    let global = Global { quiet: cli.quiet };
+    let result = match cli.command {
+        Command::Collect(args) => collect::run(args, global),
+        Command::Run(args) => run::run(args, global),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            output::error(&err);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "auditpack=debug",
+        _ => "auditpack=trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AUDITPACK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}
+
+/// The collection time: `SOURCE_DATE_EPOCH` when set, so that two runs on
+/// the same input can be compared byte for byte; otherwise now.
+pub fn now() -> anyhow::Result<time::OffsetDateTime> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => {
+            let seconds: i64 = text.trim().parse().map_err(|_| {
+                anyhow::anyhow!("SOURCE_DATE_EPOCH is `{text}`, not a number of seconds since 1970")
+            })?;
+            Ok(time::OffsetDateTime::from_unix_timestamp(seconds)?)
+        }
+        Err(_) => Ok(time::OffsetDateTime::now_utc()),
+    }
+}

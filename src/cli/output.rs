@@ -1,0 +1,193 @@
+//! Everything the binary prints: summaries on standard output, status lines
+//! and errors on standard error.
+
+use super::Global;
+use anyhow::Result;
+use auditpack::collect::{CollectError, Collected};
+use auditpack::snapshot::log::CallStatus;
+use auditpack::snapshot::tally::{self, ServiceTally};
+use std::io::Write;
+use std::path::Path;
+
+/// Prints an error, its causes on the same line, and a hint where one helps.
+pub fn error(err: &anyhow::Error) {
+    let mut line = format!("error: {err}");
+    for cause in err.chain().skip(1) {
+        line.push_str(&format!(": {cause}"));
+    }
+    let hint = err
+        .downcast_ref::<CollectError>()
+        .and_then(CollectError::hint);
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
+    if let Some(hint) = hint {
+        let _ = writeln!(stderr, "help: {hint}");
+    }
+}
+
+/// A status line on standard error, unless quiet.
+pub fn status(global: Global, verb: &str, rest: &str) {
+    if !global.quiet {
+        let _ = writeln!(std::io::stderr().lock(), "{verb:>12} {rest}");
+    }
+}
+
+/// What a collection found: per region and service, calls and resources;
+/// then every call that did not answer fully.
+pub fn collection(collected: &Collected, source: &Path, json: bool, global: Global) -> Result<()> {
+    let rows = tally::tally(&collected.log);
+    let mut out = std::io::stdout().lock();
+    if json {
+        let summary = serde_json::json!({
+            "snapshot": collected.path,
+            "info": collected.info,
+            "services": rows,
+            "not_ok": tally::not_ok(&collected.log).collect::<Vec<_>>(),
+            "regions_left_out": tally::regions_left_out(&collected.log),
+            "skipped": collected.log.skipped,
+        });
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+    } else if !global.quiet {
+        human_summary(&mut out, collected, source, &rows)?;
+    }
+    status(
+        global,
+        "Wrote",
+        &format!("snapshot to {}", collected.path.display()),
+    );
+    Ok(())
+}
+
+fn human_summary(
+    out: &mut impl Write,
+    collected: &Collected,
+    source: &Path,
+    rows: &[ServiceTally],
+) -> Result<()> {
+    let log = &collected.log;
+    let calls: usize = rows.iter().map(|r| r.calls).sum();
+    let ok: usize = rows.iter().map(|r| r.ok).sum();
+    for account in &collected.info.accounts {
+        writeln!(
+            out,
+            "Account {} from {}: {} region{} ({}), {calls} calls expected, {ok} answered",
+            account.account_id,
+            source.display(),
+            account.regions.len(),
+            plural(account.regions.len()),
+            account.regions.join(", "),
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "  {:<14} {:<14} {:>5} {:>4} {:>9}  {}",
+        "REGION", "SERVICE", "CALLS", "OK", "RESOURCES", "NOT OK"
+    )?;
+    for row in rows {
+        let not_ok: Vec<String> = row
+            .not_ok
+            .iter()
+            .map(|(status, n)| format!("{n} {status}"))
+            .collect();
+        writeln!(
+            out,
+            "  {:<14} {:<14} {:>5} {:>4} {:>9}  {}",
+            row.region,
+            row.service,
+            row.calls,
+            row.ok,
+            row.resources,
+            not_ok.join(", ")
+        )?;
+    }
+
+    let (missing, failed): (Vec<_>, Vec<_>) =
+        tally::not_ok(log).partition(|e| e.status == CallStatus::Missing);
+    if !failed.is_empty() {
+        writeln!(
+            out,
+            "\nCalls without a full answer (checks that need them will say \"not assessed\"):"
+        )?;
+        for entry in failed {
+            let resource = entry
+                .resource
+                .as_deref()
+                .map(|r| format!(" {r}"))
+                .unwrap_or_default();
+            let detail = entry.detail.as_deref().unwrap_or("");
+            writeln!(
+                out,
+                "  {:<14} {} {}{resource}: {}{}",
+                entry.region,
+                entry.service,
+                entry.operation,
+                entry.status,
+                if detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", one_line(detail, 110))
+                }
+            )?;
+        }
+    }
+
+    if !missing.is_empty() {
+        writeln!(
+            out,
+            "\nCalls missing from the export (checks that need them will say \"not assessed\"):"
+        )?;
+        let mut by_region: Vec<(&str, Vec<String>)> = Vec::new();
+        for entry in missing {
+            let call = match &entry.resource {
+                Some(resource) => format!("{} {} {resource}", entry.service, entry.operation),
+                None => format!("{} {}", entry.service, entry.operation),
+            };
+            match by_region.last_mut() {
+                Some((region, calls)) if *region == entry.region => calls.push(call),
+                _ => by_region.push((&entry.region, vec![call])),
+            }
+        }
+        for (region, calls) in by_region {
+            writeln!(out, "  {region:<14} {}", calls.join(", "))?;
+        }
+    }
+
+    for (status, regions) in tally::regions_left_out(log) {
+        let what = match status {
+            CallStatus::OptInRegion => "Opt-in regions not enabled for the account",
+            _ => "Regions enabled for the account but not exported (not assessed)",
+        };
+        writeln!(out, "\n{what}: {}", regions.join(", "))?;
+    }
+    if !log.skipped.is_empty() {
+        writeln!(
+            out,
+            "\nSkipped {} file{} that auditpack does not read (listed in collection-log.json):",
+            log.skipped.len(),
+            plural(log.skipped.len())
+        )?;
+        for skipped in log.skipped.iter().take(10) {
+            writeln!(out, "  {}: {}", skipped.path, skipped.reason)?;
+        }
+        if log.skipped.len() > 10 {
+            writeln!(out, "  … and {} more", log.skipped.len() - 10)?;
+        }
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn one_line(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() > max {
+        format!("{}…", line.chars().take(max).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}

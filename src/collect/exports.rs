@@ -1,0 +1,746 @@
+//! Import: a folder of AWS CLI exports becomes a snapshot.
+//!
+//! The export's files are checked against the shapes the AWS CLI prints,
+//! copied byte for byte, and every call the catalogue expects is logged:
+//! answered, failed (from its `.error` file), cut short, or missing. A file
+//! that is not what the CLI prints stops the import with its path and the
+//! place in it; no partial snapshot is left.
+
+use super::catalogue::{self, Cardinality, OPERATIONS, Operation, Scope};
+use super::classify::classify;
+use super::{CollectError, FileProblem};
+use crate::snapshot::GLOBAL;
+use crate::snapshot::info::{AccountScope, FORMAT, RegionGap, SnapshotInfo, Source, Tool};
+use crate::snapshot::log::{ANY, CallStatus, CollectionLog, LogEntry, Skipped};
+use crate::snapshot::shapes::{Document, Timestamp};
+use crate::snapshot::write::PendingSnapshot;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// What to import and where to write it.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// The folder the export script wrote.
+    pub exports: PathBuf,
+    /// The snapshot folder to write.
+    pub out: PathBuf,
+    /// Replace `out` if it exists.
+    pub replace: bool,
+    /// The collection time to record.
+    pub now: OffsetDateTime,
+}
+
+/// A snapshot written.
+#[derive(Debug, Clone)]
+pub struct Collected {
+    pub path: PathBuf,
+    pub info: SnapshotInfo,
+    pub log: CollectionLog,
+}
+
+/// Reads the export at `options.exports` and writes its snapshot.
+pub fn import(options: &ExportOptions) -> Result<Collected, CollectError> {
+    let root = &options.exports;
+    if !root.is_dir() {
+        return Err(CollectError::NotAFolder(root.clone()));
+    }
+    if options.out.exists() && !options.replace {
+        return Err(CollectError::OutputExists(options.out.clone()));
+    }
+
+    let mut scan = Scan::default();
+    scan.accounts(root)?;
+    if scan.accounts.is_empty() {
+        return Err(CollectError::NoAccounts(root.clone()));
+    }
+
+    let pending = PendingSnapshot::create(&options.out, options.replace).map_err(|source| {
+        CollectError::Io {
+            path: options.out.clone(),
+            source,
+        }
+    })?;
+    let mut calls = read_calls(root, &scan.found, &pending, &mut scan.problems)?;
+    check_accounts(root, &calls, &mut scan.problems);
+    if !scan.problems.is_empty() {
+        return Err(CollectError::BadFiles(scan.problems));
+    }
+
+    classify_failures(&mut calls);
+    let (info, log) = describe(&scan, calls, options.now);
+    let path = pending
+        .commit(&info, &log)
+        .map_err(|source| CollectError::Io {
+            path: options.out.clone(),
+            source,
+        })?;
+    Ok(Collected { path, info, log })
+}
+
+/// Whether a file holds a call's output or its error text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Output,
+    Failure,
+}
+
+/// A file of the export that is a call auditpack reads.
+#[derive(Debug, Clone)]
+struct Found {
+    account: String,
+    /// A region, or [`GLOBAL`].
+    scope: String,
+    op: &'static Operation,
+    resource: Option<String>,
+    kind: Kind,
+    /// Relative to the export root, `/`-separated; also the snapshot path.
+    relative: String,
+}
+
+/// What walking the export found.
+#[derive(Default)]
+struct Scan {
+    /// Account ID to its region folders (not counting `global`).
+    accounts: BTreeMap<String, BTreeSet<String>>,
+    found: Vec<Found>,
+    skipped: Vec<Skipped>,
+    problems: Vec<FileProblem>,
+}
+
+impl Scan {
+    fn skip(&mut self, relative: &str, reason: &str) {
+        tracing::debug!(path = relative, reason, "skipped");
+        self.skipped.push(Skipped {
+            path: relative.to_string(),
+            reason: reason.to_string(),
+        });
+    }
+
+    fn problem(&mut self, root: &Path, relative: &str, problem: impl Into<String>) {
+        self.problems.push(FileProblem {
+            path: root.join(relative),
+            problem: problem.into(),
+        });
+    }
+
+    fn accounts(&mut self, root: &Path) -> Result<(), CollectError> {
+        for (name, kind) in list(root)? {
+            if kind != EntryKind::Dir || !is_account_id(&name) {
+                self.skip(&name, "not an account folder (a 12-digit AWS account ID)");
+                continue;
+            }
+            self.accounts.entry(name.clone()).or_default();
+            for (scope, kind) in list(&root.join(&name))? {
+                let relative = format!("{name}/{scope}");
+                if kind != EntryKind::Dir || (scope != GLOBAL && !is_region_name(&scope)) {
+                    self.skip(&relative, "not a region folder or `global`");
+                    continue;
+                }
+                if scope != GLOBAL {
+                    self.accounts
+                        .get_mut(&name)
+                        .map(|regions| regions.insert(scope.clone()));
+                }
+                self.services(root, &name, &scope)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn services(
+        &mut self,
+        root: &Path,
+        account: &str,
+        scope_name: &str,
+    ) -> Result<(), CollectError> {
+        let scope = if scope_name == GLOBAL {
+            Scope::Global
+        } else {
+            Scope::Regional
+        };
+        let base = format!("{account}/{scope_name}");
+        for (service, kind) in list(&root.join(&base))? {
+            let relative = format!("{base}/{service}");
+            if kind != EntryKind::Dir {
+                self.skip(&relative, "not a service folder");
+                continue;
+            }
+            for (name, kind) in list(&root.join(&relative))? {
+                let path = format!("{relative}/{name}");
+                let place = Place {
+                    account,
+                    scope_name,
+                    scope,
+                    service: &service,
+                };
+                self.entry(root, &place, &name, kind, &path)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One entry of a service folder: a call's file, a folder of
+    /// per-resource files, or something else.
+    fn entry(
+        &mut self,
+        root: &Path,
+        place: &Place,
+        name: &str,
+        kind: EntryKind,
+        path: &str,
+    ) -> Result<(), CollectError> {
+        let (stem, file_kind) = split_kind(name);
+        let op = catalogue::find(place.scope, place.service, stem);
+        match (op, file_kind, kind) {
+            (None, _, EntryKind::Link) | (Some(_), _, EntryKind::Link) => {
+                self.skip(path, "a symbolic link; exports hold plain files")
+            }
+            (None, _, _) => self.skip(path, "not a call auditpack reads"),
+            (Some(op), Some(file_kind), EntryKind::File) => match op.cardinality {
+                Cardinality::Single => self.found.push(place.found(op, None, file_kind, path)),
+                Cardinality::PerResource { .. } => self.problem(
+                    root,
+                    path,
+                    format!(
+                        "`{}` is made once per resource: expected a folder `{stem}/`",
+                        op.cli_name()
+                    ),
+                ),
+            },
+            (Some(op), Some(_), EntryKind::Dir) => self.problem(
+                root,
+                path,
+                format!(
+                    "is a folder; expected the file `aws {}` printed",
+                    op.cli_name()
+                ),
+            ),
+            (Some(op), None, EntryKind::Dir) => match op.cardinality {
+                Cardinality::PerResource { .. } => self.resources(root, place, op, path)?,
+                Cardinality::Single => self.problem(
+                    root,
+                    path,
+                    format!(
+                        "is a folder; expected `{name}.json` holding what `aws {}` printed",
+                        op.cli_name()
+                    ),
+                ),
+            },
+            (Some(_), _, _) => self.skip(path, "neither a `.json` output nor an `.error` file"),
+        }
+        Ok(())
+    }
+
+    fn resources(
+        &mut self,
+        root: &Path,
+        place: &Place,
+        op: &'static Operation,
+        dir: &str,
+    ) -> Result<(), CollectError> {
+        for (name, kind) in list(&root.join(dir))? {
+            let path = format!("{dir}/{name}");
+            match (split_kind(&name), kind) {
+                ((stem, Some(file_kind)), EntryKind::File) if !stem.is_empty() => self
+                    .found
+                    .push(place.found(op, Some(stem.to_string()), file_kind, &path)),
+                ((_, Some(_)), EntryKind::Dir) => self.problem(
+                    root,
+                    &path,
+                    format!(
+                        "is a folder; expected the file `aws {}` printed",
+                        op.cli_name()
+                    ),
+                ),
+                _ => self.skip(&path, "not a per-resource `.json` or `.error` file"),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where in the export a service folder sits.
+struct Place<'a> {
+    account: &'a str,
+    scope_name: &'a str,
+    scope: Scope,
+    service: &'a str,
+}
+
+impl Place<'_> {
+    fn found(
+        &self,
+        op: &'static Operation,
+        resource: Option<String>,
+        kind: Kind,
+        relative: &str,
+    ) -> Found {
+        Found {
+            account: self.account.to_string(),
+            scope: self.scope_name.to_string(),
+            op,
+            resource,
+            kind,
+            relative: relative.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum EntryKind {
+    File,
+    Dir,
+    Link,
+    Other,
+}
+
+/// A folder's entries, sorted by name, without following links.
+fn list(dir: &Path) -> Result<Vec<(String, EntryKind)>, CollectError> {
+    let io = |source| CollectError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let file_type = entry.file_type().map_err(io)?;
+        let kind = if file_type.is_symlink() {
+            EntryKind::Link
+        } else if file_type.is_dir() {
+            EntryKind::Dir
+        } else if file_type.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        };
+        entries.push((entry.file_name().to_string_lossy().into_owned(), kind));
+    }
+    entries.sort();
+    Ok(entries)
+}
+
+fn split_kind(name: &str) -> (&str, Option<Kind>) {
+    if let Some(stem) = name.strip_suffix(".json") {
+        (stem, Some(Kind::Output))
+    } else if let Some(stem) = name.strip_suffix(".error") {
+        (stem, Some(Kind::Failure))
+    } else {
+        (name, None)
+    }
+}
+
+/// Twelve ASCII digits, as AWS writes account IDs.
+pub fn is_account_id(name: &str) -> bool {
+    name.len() == 12 && name.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A region name such as `eu-west-2` or `us-gov-west-1`.
+pub fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+/// A call read from the export.
+struct Call {
+    found: Found,
+    sha256: String,
+    bytes: u64,
+    /// The parsed output, for `.json` files.
+    document: Option<Document>,
+    /// The error text, for `.error` files.
+    error_text: Option<String>,
+    status: CallStatus,
+    error_code: Option<String>,
+    detail: Option<String>,
+}
+
+/// Reads, checks and copies every call's file.
+fn read_calls(
+    root: &Path,
+    found: &[Found],
+    pending: &PendingSnapshot,
+    problems: &mut Vec<FileProblem>,
+) -> Result<Vec<Call>, CollectError> {
+    let mut calls = Vec::with_capacity(found.len());
+    let mut seen: BTreeMap<(String, String, &str, &str, Option<String>), String> = BTreeMap::new();
+    for found in found {
+        let key = (
+            found.account.clone(),
+            found.scope.clone(),
+            found.op.service,
+            found.op.operation,
+            found.resource.clone(),
+        );
+        if let Some(other) = seen.insert(key, found.relative.clone()) {
+            problems.push(FileProblem {
+                path: root.join(&found.relative),
+                problem: format!(
+                    "`{other}` answers the same call; keep only the file of the latest run"
+                ),
+            });
+            continue;
+        }
+        let path = root.join(&found.relative);
+        let bytes = fs::read(&path).map_err(|source| CollectError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let mut call = Call {
+            found: found.clone(),
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            bytes: bytes.len() as u64,
+            document: None,
+            error_text: None,
+            status: CallStatus::Ok,
+            error_code: None,
+            detail: None,
+        };
+        match found.kind {
+            Kind::Output => match parse_output(found.op, &bytes) {
+                Ok(document) => {
+                    if let Some(token) = document.continuation() {
+                        call.status = CallStatus::Incomplete;
+                        call.detail = Some(format!(
+                            "only the first page was exported (pagination token `{}` left in the file)",
+                            shorten(token)
+                        ));
+                    }
+                    call.document = Some(document);
+                }
+                Err(problem) => problems.push(FileProblem { path, problem }),
+            },
+            Kind::Failure => call.error_text = Some(String::from_utf8_lossy(&bytes).into_owned()),
+        }
+        pending
+            .write_file(&found.relative, &bytes)
+            .map_err(|source| CollectError::Io {
+                path: root.join(&found.relative),
+                source,
+            })?;
+        calls.push(call);
+    }
+    Ok(calls)
+}
+
+fn parse_output(op: &Operation, bytes: &[u8]) -> Result<Document, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(format!(
+            "is empty; `aws {}` always prints JSON",
+            op.cli_name()
+        ));
+    }
+    let document = op.shape.parse(bytes).map_err(|e| e.to_string())?;
+    document.validate().map_err(|e| e.to_string())?;
+    Ok(document)
+}
+
+fn shorten(token: &str) -> String {
+    if token.chars().count() > 24 {
+        format!("{}…", token.chars().take(24).collect::<String>())
+    } else {
+        token.to_string()
+    }
+}
+
+/// Every account's `sts get-caller-identity` must name the account whose
+/// folder it sits in: exports of two accounts must not be mixed.
+fn check_accounts(root: &Path, calls: &[Call], problems: &mut Vec<FileProblem>) {
+    for call in calls {
+        if let Some(Document::CallerIdentity(identity)) = &call.document {
+            if let Some(account) = identity.account.as_deref() {
+                if account != call.found.account {
+                    problems.push(FileProblem {
+                        path: root.join(&call.found.relative),
+                        problem: format!(
+                            "names account {account}, but sits in the folder of account {}; \
+                             keep each account's export in its own folder",
+                            call.found.account
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Turns `.error` files into statuses, now that every account's opt-in
+/// regions are known.
+fn classify_failures(calls: &mut [Call]) {
+    let not_opted_in: BTreeSet<(String, String)> = calls
+        .iter()
+        .filter_map(|call| match &call.document {
+            Some(Document::Regions(regions)) => Some((call.found.account.clone(), regions)),
+            _ => None,
+        })
+        .flat_map(|(account, regions)| {
+            regions
+                .regions
+                .iter()
+                .filter(|r| !r.is_enabled())
+                .filter_map(|r| r.region_name.clone())
+                .map(move |name| (account.clone(), name))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for call in calls.iter_mut() {
+        if let Some(text) = &call.error_text {
+            let opt_in =
+                not_opted_in.contains(&(call.found.account.clone(), call.found.scope.clone()));
+            let failure = classify(text, opt_in);
+            call.status = failure.status;
+            call.error_code = failure.code;
+            call.detail = Some(failure.message);
+        }
+    }
+}
+
+/// Builds the snapshot description and the log of every expected call.
+fn describe(scan: &Scan, calls: Vec<Call>, now: OffsetDateTime) -> (SnapshotInfo, CollectionLog) {
+    let mut entries = Vec::new();
+    let mut accounts = Vec::new();
+    let mut as_of: Option<Timestamp> = None;
+    for (account, regions) in &scan.accounts {
+        let mine: Vec<&Call> = calls
+            .iter()
+            .filter(|c| &c.found.account == account)
+            .collect();
+        let scopes: Vec<&str> = std::iter::once(GLOBAL)
+            .chain(regions.iter().map(String::as_str))
+            .collect();
+        for op in OPERATIONS {
+            for scope in scopes
+                .iter()
+                .filter(|s| (**s == GLOBAL) == (op.scope == Scope::Global))
+            {
+                expected_calls(account, scope, op, &mine, &mut entries);
+            }
+        }
+        let gaps = region_gaps(&mine, regions);
+        for gap in &gaps {
+            entries.push(gap_entry(account, gap));
+        }
+        for call in &mine {
+            if let Some(Document::CredentialReport(report)) = &call.document {
+                as_of = as_of.max(report.generated_time);
+            }
+        }
+        let caller_arn = mine.iter().find_map(|c| match &c.document {
+            Some(Document::CallerIdentity(identity)) => identity.arn.clone(),
+            _ => None,
+        });
+        accounts.push(AccountScope {
+            account_id: account.clone(),
+            caller_arn,
+            regions: regions.iter().cloned().collect(),
+            regions_not_collected: gaps,
+        });
+    }
+    let stamp = |t: OffsetDateTime| {
+        let whole_seconds = t
+            .to_offset(time::UtcOffset::UTC)
+            .replace_nanosecond(0)
+            .unwrap_or(t);
+        whole_seconds.format(&Rfc3339).unwrap_or_default()
+    };
+    let info = SnapshotInfo {
+        format: FORMAT.into(),
+        tool: Tool::this(),
+        source: Source::Exports,
+        collected_at: stamp(now),
+        as_of: stamp(as_of.map_or(now, |t| t.0)),
+        accounts,
+    };
+    let mut skipped = scan.skipped.clone();
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    (info, CollectionLog { entries, skipped })
+}
+
+/// The log entries for one operation in one scope: the calls found, and
+/// those expected but absent.
+fn expected_calls(
+    account: &str,
+    scope: &str,
+    op: &'static Operation,
+    calls: &[&Call],
+    entries: &mut Vec<LogEntry>,
+) {
+    let here = |c: &&&Call| {
+        c.found.scope == scope
+            && c.found.op.service == op.service
+            && c.found.op.operation == op.operation
+    };
+    match op.cardinality {
+        Cardinality::Single => match calls.iter().find(here) {
+            Some(call) => entries.push(call_entry(call)),
+            None => entries.push(missing(account, scope, op, None)),
+        },
+        Cardinality::PerResource { listed_by } => {
+            let listing = calls.iter().find(|c| {
+                c.found.scope == scope
+                    && c.found.op.service == op.service
+                    && c.found.op.operation == listed_by
+            });
+            let expected: BTreeSet<String> = listing
+                .and_then(|c| c.document.as_ref())
+                .map(|d| d.listed_resources().into_iter().collect())
+                .unwrap_or_default();
+            let mut present = BTreeSet::new();
+            let mut found: Vec<&&Call> = calls.iter().filter(here).collect();
+            found.sort_by(|a, b| a.found.resource.cmp(&b.found.resource));
+            for call in found {
+                present.extend(call.found.resource.clone());
+                entries.push(call_entry(call));
+            }
+            for resource in expected.difference(&present) {
+                entries.push(missing(account, scope, op, Some(resource.clone())));
+            }
+        }
+    }
+}
+
+fn call_entry(call: &Call) -> LogEntry {
+    let found = &call.found;
+    LogEntry {
+        account_id: found.account.clone(),
+        region: found.scope.clone(),
+        service: found.op.service.into(),
+        operation: found.op.operation.into(),
+        resource: found.resource.clone(),
+        status: call.status,
+        file: Some(found.relative.clone()),
+        sha256: Some(call.sha256.clone()),
+        bytes: Some(call.bytes),
+        resources: call.document.as_ref().and_then(Document::resource_count),
+        error_code: call.error_code.clone(),
+        detail: call.detail.clone(),
+        pages: None,
+        duration_ms: None,
+    }
+}
+
+fn missing(account: &str, scope: &str, op: &Operation, resource: Option<String>) -> LogEntry {
+    let file = match &resource {
+        Some(r) => format!("{}/{}/{r}", op.service, op.operation),
+        None => format!("{}/{}", op.service, op.operation),
+    };
+    LogEntry {
+        account_id: account.into(),
+        region: scope.into(),
+        service: op.service.into(),
+        operation: op.operation.into(),
+        resource,
+        status: CallStatus::Missing,
+        file: None,
+        sha256: None,
+        bytes: None,
+        resources: None,
+        error_code: None,
+        detail: Some(format!("no `{file}.json` or `.error` in the export")),
+        pages: None,
+        duration_ms: None,
+    }
+}
+
+/// Regions the account has but the export does not cover.
+fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>) -> Vec<RegionGap> {
+    let Some(regions) = calls.iter().find_map(|c| match &c.document {
+        Some(Document::Regions(r)) => Some(r),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let mut gaps: Vec<RegionGap> = regions
+        .regions
+        .iter()
+        .filter_map(|r| Some((r.region_name.clone()?, r.is_enabled())))
+        .filter(|(name, _)| !collected.contains(name))
+        .map(|(region, enabled)| RegionGap {
+            region,
+            reason: if enabled {
+                "not-exported"
+            } else {
+                "opt-in-region"
+            }
+            .into(),
+        })
+        .collect();
+    gaps.sort_by(|a, b| a.region.cmp(&b.region));
+    gaps.dedup();
+    gaps
+}
+
+fn gap_entry(account: &str, gap: &RegionGap) -> LogEntry {
+    let (status, detail) = if gap.reason == "opt-in-region" {
+        (
+            CallStatus::OptInRegion,
+            "an opt-in region this account has not enabled",
+        )
+    } else {
+        (
+            CallStatus::Missing,
+            "enabled for the account, but not in the export",
+        )
+    };
+    LogEntry {
+        account_id: account.into(),
+        region: gap.region.clone(),
+        service: ANY.into(),
+        operation: ANY.into(),
+        resource: None,
+        status,
+        file: None,
+        sha256: None,
+        bytes: None,
+        resources: None,
+        error_code: None,
+        detail: Some(detail.into()),
+        pages: None,
+        duration_ms: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names() {
+        for good in [
+            "eu-west-2",
+            "us-gov-west-1",
+            "ap-southeast-5",
+            "il-central-1",
+            "cn-north-1",
+        ] {
+            assert!(is_region_name(good), "{good}");
+        }
+        for bad in [
+            "global",
+            "eu-west",
+            "EU-WEST-2",
+            "eu--2",
+            "eu-west-x",
+            "europe-west-2",
+            "eu-west-",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn account_ids() {
+        assert!(is_account_id("210987654321"));
+        assert!(!is_account_id("21098765432"));
+        assert!(!is_account_id("21098765432x"));
+    }
+}

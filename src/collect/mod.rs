@@ -1,0 +1,89 @@
+//! Collection: turning an AWS account into a snapshot.
+//!
+//! Today evidence comes in from a folder of AWS CLI exports
+//! ([`exports::import`]); the list of calls both ways share is in
+//! [`catalogue`]. This stage writes snapshots and never judges them.
+
+pub mod catalogue;
+pub mod classify;
+pub mod exports;
+
+pub use exports::{Collected, ExportOptions, import};
+
+use std::path::PathBuf;
+
+/// One file of an export that cannot be read as what it should be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblem {
+    pub path: PathBuf,
+    /// What is wrong, in one line, with the place in the file where known.
+    pub problem: String,
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.problem)
+    }
+}
+
+/// Why a collection could not produce a snapshot.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("`{}` is not a folder", .0.display())]
+    NotAFolder(PathBuf),
+
+    #[error("`{}` holds no account folder", .0.display())]
+    NoAccounts(PathBuf),
+
+    #[error("{}", describe_problems(.0))]
+    BadFiles(Vec<FileProblem>),
+
+    #[error("`{}` already exists", .0.display())]
+    OutputExists(PathBuf),
+
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn describe_problems(problems: &[FileProblem]) -> String {
+    match problems {
+        [one] => one.to_string(),
+        many => {
+            let mut text = format!("{} export files cannot be read:", many.len());
+            for problem in many {
+                text.push_str("\n  ");
+                text.push_str(&problem.to_string());
+            }
+            text
+        }
+    }
+}
+
+impl CollectError {
+    /// What the user can do about it, where there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CollectError::NotAFolder(_) => {
+                Some("pass the folder that scripts/export-aws-cli.sh wrote".into())
+            }
+            CollectError::NoAccounts(_) => Some(
+                "an export holds ACCOUNT_ID/REGION/SERVICE/OPERATION.json, with a 12-digit account \
+                 folder at the top; pass the folder that holds the account folders"
+                    .into(),
+            ),
+            CollectError::BadFiles(_) => Some(
+                "each file must hold exactly what `aws SERVICE OPERATION --output json` printed; \
+                 export the call again, or delete the file to have the call logged as missing"
+                    .into(),
+            ),
+            CollectError::OutputExists(_) => {
+                Some("choose another --out, or pass --force to replace it".into())
+            }
+            CollectError::Io { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! auditpack collects the configuration of an AWS account, assesses it
+//! against NCSC/NHS Cloud Security Principle 14, UK Cyber Essentials v3.3 and
+//! ISO/IEC 27001:2022 Annex A, and seals the evidence in a bundle an auditor
+//! can verify offline.
+//!
+//! The stages, in the order data flows through them:
+//!
+//! - [`collect`]: an AWS account (today: a folder of AWS CLI exports)
+//!   becomes a snapshot. Knows the list of AWS calls; judges nothing.
+//! - [`snapshot`]: the snapshot format: raw AWS CLI JSON per call, a
+//!   description and a log of every expected call; typed views of each
+//!   call's output.
+//!
+//! The library never prints, reads arguments or exits: the `auditpack`
+//! binary does that, in `src/cli/`.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod collect;
+pub mod snapshot;

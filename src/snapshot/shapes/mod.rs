@@ -1,0 +1,204 @@
+//! Typed views of what the AWS CLI prints, one type per call.
+//!
+//! Importing an export parses every file through these types, so a file
+//! that is not what the AWS CLI prints (a string where a port number
+//! belongs, a truncated file) is refused with its path, the JSON path and the
+//! line and column. The checks read the same types.
+//!
+//! The types are lenient about presence and strict about type: every member
+//! may be absent or `null` (exports from different CLI versions and SDK
+//! dumps leave different members out), unknown members are ignored, but a
+//! member that is present must have the type the API gives it.
+
+mod common;
+mod ec2;
+mod iam;
+mod monitoring;
+mod provider;
+
+pub use common::{List, Tag, Timestamp};
+pub use ec2::*;
+pub use iam::*;
+pub use monitoring::*;
+pub use provider::*;
+
+use serde::de::DeserializeOwned;
+
+/// A JSON document that did not have the expected shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeError {
+    /// Where in the document, as `SecurityGroups[0].IpPermissions[1].FromPort`
+    /// (empty for the document itself).
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.message)?;
+        } else {
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.message
+            )?;
+        }
+        if !self.path.is_empty() && self.path != "." {
+            write!(f, " (at `{}`)", self.path)?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses `bytes` as `T`, naming the place of the first problem.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ShapeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        shape_error(path, err.into_inner())
+    })?;
+    de.end()
+        .map_err(|inner| shape_error(String::new(), inner))?;
+    Ok(value)
+}
+
+fn shape_error(path: String, inner: serde_json::Error) -> ShapeError {
+    use serde_json::error::Category;
+    let (path, message) = match inner.classify() {
+        // Broken JSON has no meaningful member path, only a position.
+        Category::Eof => (
+            String::new(),
+            "the file ends too early; it may have been cut short".to_string(),
+        ),
+        Category::Syntax => (
+            String::new(),
+            format!("not valid JSON: {}", strip_position(&inner.to_string())),
+        ),
+        Category::Data | Category::Io => (path, strip_position(&inner.to_string())),
+    };
+    ShapeError {
+        path,
+        line: inner.line(),
+        column: inner.column(),
+        message,
+    }
+}
+
+/// serde_json appends " at line L column C"; the position is printed first.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+macro_rules! shapes {
+    ($($variant:ident => $ty:ty),* $(,)?) => {
+        /// Which type a call's output is read as.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Shape { $($variant),* }
+
+        /// One call's output, parsed.
+        #[derive(Debug, Clone)]
+        pub enum Document { $($variant($ty)),* }
+
+        impl Shape {
+            /// Parses `bytes` as this shape.
+            pub fn parse(self, bytes: &[u8]) -> Result<Document, ShapeError> {
+                match self {
+                    $(Shape::$variant => parse::<$ty>(bytes).map(Document::$variant)),*
+                }
+            }
+        }
+
+        impl Document {
+            fn facts(&self) -> &dyn Facts {
+                match self { $(Document::$variant(d) => d),* }
+            }
+        }
+    };
+}
+
+shapes! {
+    CallerIdentity => CallerIdentity,
+    Regions => Regions,
+    AccountSummary => AccountSummary,
+    CredentialReport => CredentialReport,
+    PasswordPolicy => PasswordPolicyOutput,
+    VirtualMfaDevices => VirtualMfaDevices,
+    Users => Users,
+    PublicAccessBlock => PublicAccessBlockOutput,
+    TrustedAdvisorChecks => TrustedAdvisorChecks,
+    TrustedAdvisorCheckResult => TrustedAdvisorCheckResultOutput,
+    ArtifactReports => ArtifactReports,
+    SecurityGroups => SecurityGroups,
+    Instances => Instances,
+    Images => Images,
+    NetworkAcls => NetworkAcls,
+    EbsEncryptionByDefault => EbsEncryptionByDefault,
+    InstanceMetadataDefaults => InstanceMetadataDefaults,
+    InstanceInformation => InstanceInformation,
+    Detectors => Detectors,
+    Detector => Detector,
+    Hub => Hub,
+    EnabledStandards => EnabledStandards,
+    ConfigurationRecorders => ConfigurationRecorders,
+    ConfigurationRecorderStatus => ConfigurationRecorderStatus,
+    Trails => Trails,
+    TrailStatus => TrailStatus,
+    InspectorAccountStatus => InspectorAccountStatus,
+}
+
+/// What collection needs to know of any call's output.
+pub(crate) trait Facts {
+    /// How many resources the output lists, where it lists any.
+    fn resource_count(&self) -> Option<usize> {
+        None
+    }
+
+    /// The pagination token left in the output, if the listing was cut short.
+    fn continuation(&self) -> Option<&str> {
+        None
+    }
+
+    /// The resources a per-resource call is made for (detector IDs, trail
+    /// names, Trusted Advisor security checks), where this call lists them.
+    fn listed_resources(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Checks that cannot be written as types (a credential report's CSV).
+    fn validate(&self) -> Result<(), ShapeError> {
+        Ok(())
+    }
+}
+
+impl Document {
+    /// How many resources the output lists, where it lists any.
+    pub fn resource_count(&self) -> Option<usize> {
+        self.facts().resource_count()
+    }
+
+    /// The pagination token left in the output, if the listing was cut short.
+    pub fn continuation(&self) -> Option<&str> {
+        self.facts().continuation()
+    }
+
+    /// The resources per-resource calls are made for, where this lists them.
+    pub fn listed_resources(&self) -> Vec<String> {
+        self.facts().listed_resources()
+    }
+
+    /// Checks the parts of a document that its type cannot express.
+    pub fn validate(&self) -> Result<(), ShapeError> {
+        self.facts().validate()
+    }
+}
+
+/// A pagination token, or `None` when it is absent or empty.
+pub(crate) fn token(token: &Option<String>) -> Option<&str> {
+    token.as_deref().filter(|t| !t.is_empty())
+}

@@ -1,0 +1,126 @@
+//! What AWS itself reports: Trusted Advisor checks and AWS Artifact's
+//! compliance reports (SOC, ISO 27001/27017/27018) about AWS's side of the
+//! shared-responsibility model.
+
+use super::common::{List, Timestamp};
+use super::{Facts, token};
+use serde::Deserialize;
+
+/// `aws support describe-trusted-advisor-checks --language en`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustedAdvisorChecks {
+    #[serde(default)]
+    pub checks: List<TrustedAdvisorCheck>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustedAdvisorCheck {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// `security`, `cost_optimizing`, `fault_tolerance`, `performance`, ...
+    pub category: Option<String>,
+    /// Column names of a flagged resource's `metadata`.
+    #[serde(default)]
+    pub metadata: List<Option<String>>,
+}
+
+/// The Trusted Advisor category whose results auditpack collects.
+pub const TRUSTED_ADVISOR_SECURITY: &str = "security";
+
+impl Facts for TrustedAdvisorChecks {
+    fn resource_count(&self) -> Option<usize> {
+        Some(self.checks.len())
+    }
+    fn listed_resources(&self) -> Vec<String> {
+        self.checks
+            .iter()
+            .filter(|c| c.category.as_deref() == Some(TRUSTED_ADVISOR_SECURITY))
+            .filter_map(|c| c.id.clone())
+            .collect()
+    }
+}
+
+/// `aws support describe-trusted-advisor-check-result --check-id ID`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustedAdvisorCheckResultOutput {
+    pub result: Option<TrustedAdvisorCheckResult>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustedAdvisorCheckResult {
+    pub check_id: Option<String>,
+    pub timestamp: Option<String>,
+    /// `ok`, `warning`, `error` or `not_available`.
+    pub status: Option<String>,
+    pub resources_summary: Option<TrustedAdvisorResourcesSummary>,
+    #[serde(default)]
+    pub flagged_resources: List<TrustedAdvisorFlaggedResource>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustedAdvisorResourcesSummary {
+    pub resources_processed: Option<i64>,
+    pub resources_flagged: Option<i64>,
+    pub resources_ignored: Option<i64>,
+    pub resources_suppressed: Option<i64>,
+}
+
+/// A resource a check flagged. `region` and `metadata` may be absent, and
+/// metadata cells may be `null`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustedAdvisorFlaggedResource {
+    pub status: Option<String>,
+    pub region: Option<String>,
+    pub resource_id: Option<String>,
+    pub is_suppressed: Option<bool>,
+    #[serde(default)]
+    pub metadata: List<Option<String>>,
+}
+
+impl Facts for TrustedAdvisorCheckResultOutput {
+    fn resource_count(&self) -> Option<usize> {
+        self.result.as_ref().map(|r| r.flagged_resources.len())
+    }
+}
+
+/// `aws artifact list-reports`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactReports {
+    #[serde(default)]
+    pub reports: List<ArtifactReport>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactReport {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub version: Option<i64>,
+    pub state: Option<String>,
+    pub series: Option<String>,
+    pub category: Option<String>,
+    pub company_name: Option<String>,
+    pub product_name: Option<String>,
+    /// The period the report covers.
+    pub period_start: Option<Timestamp>,
+    pub period_end: Option<Timestamp>,
+}
+
+impl Facts for ArtifactReports {
+    fn resource_count(&self) -> Option<usize> {
+        Some(self.reports.len())
+    }
+    fn continuation(&self) -> Option<&str> {
+        token(&self.next_token)
+    }
+}

@@ -1,0 +1,101 @@
+//! Writing a snapshot folder all at once: everything goes into a temporary
+//! folder beside the destination, which is renamed into place only when
+//! complete, so a failed run never leaves a half-written snapshot.
+
+use super::info::SnapshotInfo;
+use super::log::CollectionLog;
+use super::{LOG_FILE, SNAPSHOT_FILE};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// A snapshot being written. Dropped without [`PendingSnapshot::commit`],
+/// it removes its temporary folder.
+pub struct PendingSnapshot {
+    dir: tempfile::TempDir,
+    destination: PathBuf,
+}
+
+impl PendingSnapshot {
+    /// Starts a snapshot that will end up at `destination`, which must not
+    /// exist yet unless `replace` is set.
+    pub fn create(destination: &Path, replace: bool) -> io::Result<PendingSnapshot> {
+        if destination.exists() && !replace {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "already exists",
+            ));
+        }
+        // Stage in the nearest folder that exists already, on the same file
+        // system as the destination, and create missing parents only when
+        // the snapshot is complete.
+        let mut anchor = match destination.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        while !anchor.is_dir() {
+            match anchor.parent() {
+                Some(p) if !p.as_os_str().is_empty() => anchor = p.to_path_buf(),
+                _ => anchor = PathBuf::from("."),
+            }
+        }
+        let dir = tempfile::Builder::new()
+            .prefix(".auditpack-snapshot-")
+            .tempdir_in(&anchor)?;
+        Ok(PendingSnapshot {
+            dir,
+            destination: destination.to_path_buf(),
+        })
+    }
+
+    /// Writes `bytes` at `relative` (a `/`-separated path) inside the snapshot.
+    pub fn write_file(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.dir.path().join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut file = fs::File::create(&path)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    }
+
+    /// Writes `value` as pretty JSON with a final newline.
+    pub fn write_json<T: serde::Serialize>(&self, relative: &str, value: &T) -> io::Result<()> {
+        let mut bytes = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+        self.write_file(relative, &bytes)
+    }
+
+    /// Writes the description and the log, then moves the folder into place,
+    /// replacing an existing one only if `create` was told to.
+    pub fn commit(self, info: &SnapshotInfo, log: &CollectionLog) -> io::Result<PathBuf> {
+        self.write_json(SNAPSHOT_FILE, info)?;
+        self.write_json(LOG_FILE, log)?;
+        if let Some(parent) = self
+            .destination
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            fs::create_dir_all(parent)?;
+        }
+        let staged = self.dir.keep();
+        if self.destination.exists() {
+            let old = tempfile::Builder::new()
+                .prefix(".auditpack-replaced-")
+                .tempdir_in(staged.parent().unwrap_or(Path::new(".")))?;
+            let old_path = old.keep().join("snapshot");
+            fs::rename(&self.destination, &old_path)?;
+            if let Err(err) = fs::rename(&staged, &self.destination) {
+                // Put the old snapshot back rather than leave nothing.
+                let _ = fs::rename(&old_path, &self.destination);
+                let _ = fs::remove_dir_all(&staged);
+                return Err(err);
+            }
+            let _ = fs::remove_dir_all(old_path.parent().unwrap_or(&old_path));
+        } else if let Err(err) = fs::rename(&staged, &self.destination) {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(err);
+        }
+        Ok(self.destination)
+    }
+}

@@ -1,0 +1,197 @@
+//! Helpers shared by the integration tests: a small builder for export
+//! folders, and a way to run the real binary.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub const ACCOUNT: &str = "210987654321";
+
+/// An export folder under construction, in a temporary directory.
+pub struct Export {
+    pub dir: tempfile::TempDir,
+}
+
+impl Export {
+    pub fn new() -> Export {
+        Export {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    /// The folder to pass to `--from-exports`.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `content` at `relative` below the export root.
+    pub fn file(&self, relative: &str, content: &str) -> &Self {
+        let path = self.root().join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+        self
+    }
+
+    /// Writes a call's output for the test account: `scope` is `global` or
+    /// a region; `call` is `service/operation` (or `.../resource`).
+    pub fn call(&self, scope: &str, call: &str, json: &str) -> &Self {
+        self.file(&format!("{ACCOUNT}/{scope}/{call}.json"), json)
+    }
+
+    /// Writes a failed call's error text.
+    pub fn failed(&self, scope: &str, call: &str, text: &str) -> &Self {
+        self.file(&format!("{ACCOUNT}/{scope}/{call}.error"), text)
+    }
+
+    /// A minimal but complete export of one region: every expected call
+    /// answered, with empty listings.
+    pub fn complete(region: &str) -> Export {
+        let export = Export::new();
+        for (call, json) in GLOBAL_CALLS {
+            export.call("global", call, json);
+        }
+        for (call, json) in REGIONAL_CALLS {
+            export.call(region, call, json);
+        }
+        export
+    }
+}
+
+pub const GLOBAL_CALLS: &[(&str, &str)] = &[
+    (
+        "sts/get-caller-identity",
+        r#"{"UserId":"AROA:x","Account":"210987654321","Arn":"arn:aws:sts::210987654321:assumed-role/Audit/x"}"#,
+    ),
+    (
+        "ec2/describe-regions",
+        r#"{"Regions":[{"RegionName":"eu-west-2","OptInStatus":"opt-in-not-required"}]}"#,
+    ),
+    (
+        "iam/get-account-summary",
+        r#"{"SummaryMap":{"AccountMFAEnabled":1}}"#,
+    ),
+    (
+        "iam/get-credential-report",
+        r#"{"Content":"dXNlcixhcm4scGFzc3dvcmRfZW5hYmxlZCxtZmFfYWN0aXZlCjxyb290X2FjY291bnQ+LGFybjphd3M6aWFtOjoyMTA5ODc2NTQzMjE6cm9vdCxub3Rfc3VwcG9ydGVkLHRydWU=","GeneratedTime":"2026-11-30T09:15:02+00:00","ReportFormat":"text/csv"}"#,
+    ),
+    (
+        "iam/get-account-password-policy",
+        r#"{"PasswordPolicy":{"MinimumPasswordLength":14}}"#,
+    ),
+    (
+        "iam/list-virtual-mfa-devices",
+        r#"{"VirtualMFADevices":[]}"#,
+    ),
+    ("iam/list-users", r#"{"Users":[]}"#),
+    (
+        "s3control/get-public-access-block",
+        r#"{"PublicAccessBlockConfiguration":{"BlockPublicAcls":true}}"#,
+    ),
+    (
+        "support/describe-trusted-advisor-checks",
+        r#"{"checks":[]}"#,
+    ),
+    ("artifact/list-reports", r#"{"reports":[]}"#),
+];
+
+pub const REGIONAL_CALLS: &[(&str, &str)] = &[
+    ("ec2/describe-security-groups", r#"{"SecurityGroups":[]}"#),
+    ("ec2/describe-instances", r#"{"Reservations":[]}"#),
+    ("ec2/describe-images", r#"{"Images":[]}"#),
+    ("ec2/describe-network-acls", r#"{"NetworkAcls":[]}"#),
+    (
+        "ec2/get-ebs-encryption-by-default",
+        r#"{"EbsEncryptionByDefault":true}"#,
+    ),
+    (
+        "ec2/get-instance-metadata-defaults",
+        r#"{"AccountLevel":{}}"#,
+    ),
+    (
+        "ssm/describe-instance-information",
+        r#"{"InstanceInformationList":[]}"#,
+    ),
+    ("guardduty/list-detectors", r#"{"DetectorIds":[]}"#),
+    (
+        "securityhub/describe-hub",
+        r#"{"HubArn":"arn:aws:securityhub:eu-west-2:210987654321:hub/default"}"#,
+    ),
+    (
+        "securityhub/get-enabled-standards",
+        r#"{"StandardsSubscriptions":[]}"#,
+    ),
+    (
+        "configservice/describe-configuration-recorders",
+        r#"{"ConfigurationRecorders":[]}"#,
+    ),
+    (
+        "configservice/describe-configuration-recorder-status",
+        r#"{"ConfigurationRecordersStatus":[]}"#,
+    ),
+    ("cloudtrail/describe-trails", r#"{"trailList":[]}"#),
+    (
+        "inspector2/batch-get-account-status",
+        r#"{"accounts":[],"failedAccounts":[]}"#,
+    ),
+];
+
+/// The auditpack binary, with a fixed collection time.
+pub fn auditpack() -> Command {
+    let mut cmd = Command::cargo_bin("auditpack").expect("binary built");
+    cmd.env("SOURCE_DATE_EPOCH", "1796000000")
+        .env_remove("AUDITPACK_LOG");
+    cmd
+}
+
+/// Reads a snapshot's collection log as JSON.
+pub fn log(snapshot: &Path) -> serde_json::Value {
+    read_json(&snapshot.join("collection-log.json"))
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The log entry for one call (`resource` for per-resource calls).
+pub fn entry<'a>(
+    log: &'a serde_json::Value,
+    region: &str,
+    service: &str,
+    operation: &str,
+) -> &'a serde_json::Value {
+    log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["region"] == region && e["service"] == service && e["operation"] == operation)
+        .unwrap_or_else(|| panic!("no log entry for {region} {service} {operation}"))
+}
+
+/// The shared reference material beside the repository, if present.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("AUDITPACK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    dir.join("cases").is_dir().then_some(dir)
+}
+
+/// Every file below `dir`, relative, sorted, with `/` separators.
+pub fn tree(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    files.sort();
+    files
+}
