@@ -82,8 +82,8 @@ fn human_summary(
     writeln!(out)?;
     writeln!(
         out,
-        "  {:<14} {:<14} {:>5} {:>4} {:>9}  {}",
-        "REGION", "SERVICE", "CALLS", "OK", "RESOURCES", "NOT OK"
+        "  {:<14} {:<14} {:>5} {:>4} {:>9}  NOT OK",
+        "REGION", "SERVICE", "CALLS", "OK", "RESOURCES"
     )?;
     for row in rows {
         let not_ok: Vec<String> = row
@@ -116,20 +116,21 @@ fn human_summary(
                 .as_deref()
                 .map(|r| format!(" {r}"))
                 .unwrap_or_default();
-            let detail = entry.detail.as_deref().unwrap_or("");
-            writeln!(
-                out,
-                "  {:<14} {} {}{resource}: {}{}",
-                entry.region,
-                entry.service,
-                entry.operation,
-                entry.status,
-                if detail.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — {}", one_line(detail, 110))
+            let code = entry
+                .error_code
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            let head = format!(
+                "{} {} {}{resource}: {}{code}",
+                entry.region, entry.service, entry.operation, entry.status
+            );
+            match entry.detail.as_deref().map(without_cli_prefix) {
+                Some(detail) if !detail.is_empty() => {
+                    wrapped(out, &format!("{head} — {detail}"), "  ", "      ")?
                 }
-            )?;
+                _ => wrapped(out, &head, "  ", "      ")?,
+            }
         }
     }
 
@@ -150,7 +151,12 @@ fn human_summary(
             }
         }
         for (region, calls) in by_region {
-            writeln!(out, "  {region:<14} {}", calls.join(", "))?;
+            wrapped(
+                out,
+                &format!("{region}: {}", calls.join(", ")),
+                "  ",
+                "      ",
+            )?;
         }
     }
 
@@ -159,7 +165,8 @@ fn human_summary(
             CallStatus::OptInRegion => "Opt-in regions not enabled for the account",
             _ => "Regions enabled for the account but not exported (not assessed)",
         };
-        writeln!(out, "\n{what}: {}", regions.join(", "))?;
+        writeln!(out)?;
+        wrapped(out, &format!("{what}: {}", regions.join(", ")), "", "  ")?;
     }
     if !log.skipped.is_empty() {
         writeln!(
@@ -183,11 +190,26 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn one_line(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() > max {
-        format!("{}…", line.chars().take(max).collect::<String>())
-    } else {
-        line.to_string()
+/// The width summaries wrap at.
+const WIDTH: usize = 100;
+
+fn wrapped(out: &mut impl Write, text: &str, first: &str, rest: &str) -> Result<()> {
+    let options = textwrap::Options::new(WIDTH)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
+    for line in textwrap::wrap(text, options) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// The AWS CLI's error text without its "An error occurred (CODE) when
+/// calling the X operation: " preamble, which the status and code repeat.
+fn without_cli_prefix(detail: &str) -> &str {
+    match detail.find(" operation: ") {
+        Some(at) if detail.starts_with("An error occurred") => &detail[at + " operation: ".len()..],
+        _ => detail,
     }
 }

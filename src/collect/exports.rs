@@ -456,19 +456,19 @@ fn shorten(token: &str) -> String {
 /// folder it sits in: exports of two accounts must not be mixed.
 fn check_accounts(root: &Path, calls: &[Call], problems: &mut Vec<FileProblem>) {
     for call in calls {
-        if let Some(Document::CallerIdentity(identity)) = &call.document {
-            if let Some(account) = identity.account.as_deref() {
-                if account != call.found.account {
-                    problems.push(FileProblem {
-                        path: root.join(&call.found.relative),
-                        problem: format!(
-                            "names account {account}, but sits in the folder of account {}; \
-                             keep each account's export in its own folder",
-                            call.found.account
-                        ),
-                    });
-                }
-            }
+        let Some(Document::CallerIdentity(identity)) = &call.document else {
+            continue;
+        };
+        match identity.account.as_deref() {
+            Some(account) if account != call.found.account => problems.push(FileProblem {
+                path: root.join(&call.found.relative),
+                problem: format!(
+                    "names account {account}, but sits in the folder of account {}; \
+                     keep each account's export in its own folder",
+                    call.found.account
+                ),
+            }),
+            _ => {}
         }
     }
 }
