@@ -10,11 +10,17 @@
 //! - [`snapshot`]: the snapshot format: raw AWS CLI JSON per call, a
 //!   description and a log of every expected call; typed views of each
 //!   call's output.
+//! - [`attest`]: manual attestations for controls no API can show, with
+//!   their attachments hashed.
+//! - [`assess`]: checks, each a pure function from the snapshot to
+//!   findings (pass, fail, not applicable, not assessed) with evidence.
 //!
 //! The library never prints, reads arguments or exits: the `auditpack`
 //! binary does that, in `src/cli/`.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod assess;
+pub mod attest;
 pub mod collect;
 pub mod snapshot;

@@ -6,10 +6,10 @@
 //! that is not what the CLI prints stops the import with its path and the
 //! place in it; no partial snapshot is left.
 
-use super::catalogue::{self, Cardinality, OPERATIONS, Operation, Scope};
 use super::classify::classify;
 use super::{CollectError, FileProblem};
 use crate::snapshot::GLOBAL;
+use crate::snapshot::catalogue::{self, Cardinality, OPERATIONS, Operation, Scope};
 use crate::snapshot::info::{AccountScope, FORMAT, RegionGap, SnapshotInfo, Source, Tool};
 use crate::snapshot::log::{ANY, CallStatus, CollectionLog, LogEntry, Skipped};
 use crate::snapshot::shapes::{Document, Timestamp};

@@ -1,10 +1,9 @@
 //! Collection: turning an AWS account into a snapshot.
 //!
 //! Today evidence comes in from a folder of AWS CLI exports
-//! ([`exports::import`]); the list of calls both ways share is in
-//! [`catalogue`]. This stage writes snapshots and never judges them.
+//! ([`exports::import`]); the calls expected are those of the snapshot
+//! format's catalogue. This stage writes snapshots and never judges them.
 
-pub mod catalogue;
 pub mod classify;
 pub mod exports;
 

@@ -5,8 +5,10 @@
 //! Live collection and import both write this format, and every later stage
 //! reads only this format. See `docs/export-layout.md`.
 
+pub mod catalogue;
 pub mod info;
 pub mod log;
+pub mod read;
 pub mod shapes;
 pub mod tally;
 pub mod write;

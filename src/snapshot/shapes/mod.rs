@@ -119,6 +119,19 @@ macro_rules! shapes {
                 match self { $(Document::$variant(d) => d),* }
             }
         }
+
+        $(
+            impl FromDocument for $ty {
+                const SHAPE: Shape = Shape::$variant;
+                fn from_document(document: &Document) -> Option<&Self> {
+                    match document {
+                        Document::$variant(d) => Some(d),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+        )*
     };
 }
 
@@ -150,6 +163,14 @@ shapes! {
     Trails => Trails,
     TrailStatus => TrailStatus,
     InspectorAccountStatus => InspectorAccountStatus,
+}
+
+/// A call's output type, found in a [`Document`].
+pub trait FromDocument: Sized {
+    /// The shape this type is read as.
+    const SHAPE: Shape;
+    /// The value, if `document` holds this type.
+    fn from_document(document: &Document) -> Option<&Self>;
 }
 
 /// What collection needs to know of any call's output.

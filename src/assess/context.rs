@@ -1,0 +1,79 @@
+//! What every check reads: the snapshot, the instant it describes, and the
+//! user's own lists (approved images, attestations).
+
+use super::approved::ApprovedImages;
+use super::finding::{Finding, FindingBuilder};
+use crate::attest::Attestation;
+use crate::snapshot::GLOBAL;
+use crate::snapshot::info::AccountScope;
+use crate::snapshot::read::{Answer, Snapshot};
+use time::OffsetDateTime;
+
+/// The inputs of one assessment.
+pub struct Context<'a> {
+    pub snapshot: &'a Snapshot,
+    /// The instant the evidence describes; ages are measured to it, so the
+    /// same snapshot gives the same findings whenever it is assessed.
+    pub as_of: OffsetDateTime,
+    pub approved_images: &'a ApprovedImages,
+    pub attestations: &'a [Attestation],
+}
+
+impl Context<'_> {
+    pub fn accounts(&self) -> impl Iterator<Item = &AccountScope> {
+        self.snapshot.info.accounts.iter()
+    }
+
+    /// Runs `per_region` for every region collected, then adds one
+    /// not-assessed finding for every region the account has enabled but the
+    /// snapshot does not cover. Opt-in regions the account has not enabled
+    /// can hold nothing, and get no finding.
+    pub fn each_region(
+        &self,
+        check: &str,
+        mut per_region: impl FnMut(&str, &str) -> Vec<Finding>,
+    ) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for account in self.accounts() {
+            for region in &account.regions {
+                findings.extend(per_region(&account.account_id, region));
+            }
+            for gap in account
+                .regions_not_collected
+                .iter()
+                .filter(|g| g.reason == "not-exported")
+            {
+                findings.push(
+                    Finding::on(check, &account.account_id, &gap.region, gap.region.clone())
+                        .not_assessed("region enabled for the account but not in the snapshot"),
+                );
+            }
+        }
+        findings
+    }
+
+    /// Runs `per_account` once for every account, with its `global` scope.
+    pub fn each_account(&self, mut per_account: impl FnMut(&str) -> Vec<Finding>) -> Vec<Finding> {
+        self.accounts()
+            .flat_map(|a| per_account(&a.account_id))
+            .collect()
+    }
+
+    /// The answer of a global call.
+    pub fn global<T: crate::snapshot::shapes::FromDocument>(&self, account: &str) -> Answer<'_, T> {
+        self.snapshot.answer(account, GLOBAL)
+    }
+
+    /// Days from `then` to the snapshot's instant (negative if later).
+    pub fn days_since(&self, then: OffsetDateTime) -> i64 {
+        (self.as_of - then).whole_days()
+    }
+}
+
+/// A not-assessed finding for an answer that is not there, naming why and
+/// pointing at the error text where the snapshot has one.
+pub fn unavailable<T>(builder: FindingBuilder, answer: &Answer<'_, T>) -> Finding {
+    builder
+        .evidence_opt(answer.file(), "")
+        .not_assessed(answer.why_unavailable())
+}

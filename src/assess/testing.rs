@@ -1,0 +1,219 @@
+//! Small in-memory snapshots for the checks' unit tests.
+
+use crate::snapshot::GLOBAL;
+use crate::snapshot::catalogue::{self, Scope};
+use crate::snapshot::info::{AccountScope, FORMAT, RegionGap, SnapshotInfo, Source, Tool};
+use crate::snapshot::log::{CallStatus, CollectionLog, LogEntry};
+use crate::snapshot::read::Snapshot;
+use std::collections::HashMap;
+
+/// The account every test snapshot holds.
+pub const ACCOUNT: &str = "111122223333";
+/// The instant every test snapshot describes.
+pub const AS_OF: &str = "2026-11-30T09:15:02Z";
+
+/// Builds a snapshot of one account from calls given as JSON.
+#[derive(Default)]
+pub struct SnapshotBuilder {
+    entries: Vec<(LogEntry, Option<String>)>,
+    regions: Vec<String>,
+    gaps: Vec<RegionGap>,
+}
+
+impl SnapshotBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A call that answered: `scope` is `global` or a region; `call` is
+    /// `service/operation` or `service/operation/resource`.
+    pub fn call(mut self, scope: &str, call: &str, json: &str) -> Self {
+        self.add(scope, call, CallStatus::Ok, Some(json.to_string()));
+        self
+    }
+
+    /// A call that answered with only its first page.
+    pub fn partial(mut self, scope: &str, call: &str, json: &str) -> Self {
+        self.add(scope, call, CallStatus::Incomplete, Some(json.to_string()));
+        self
+    }
+
+    /// A call that did not answer, with the status the log would give it.
+    pub fn failed(mut self, scope: &str, call: &str, status: CallStatus) -> Self {
+        self.add(scope, call, status, None);
+        self
+    }
+
+    /// A region the account has enabled but the snapshot does not cover.
+    pub fn not_exported(mut self, region: &str) -> Self {
+        self.gaps.push(RegionGap {
+            region: region.into(),
+            reason: "not-exported".into(),
+        });
+        self
+    }
+
+    fn add(&mut self, scope: &str, call: &str, status: CallStatus, json: Option<String>) {
+        let mut parts = call.splitn(3, '/');
+        let (service, operation) = (
+            parts.next().unwrap(),
+            parts.next().expect("service/operation"),
+        );
+        let resource = parts.next().map(str::to_string);
+        let kind = if scope == GLOBAL {
+            Scope::Global
+        } else {
+            Scope::Regional
+        };
+        assert!(
+            catalogue::find(kind, service, operation).is_some(),
+            "unknown call {scope} {call}"
+        );
+        if scope != GLOBAL && !self.regions.iter().any(|r| r == scope) {
+            self.regions.push(scope.to_string());
+        }
+        let file = format!(
+            "{ACCOUNT}/{scope}/{call}.{}",
+            if json.is_some() { "json" } else { "error" }
+        );
+        let entry = LogEntry {
+            account_id: ACCOUNT.into(),
+            region: scope.into(),
+            service: service.into(),
+            operation: operation.into(),
+            resource,
+            status,
+            file: Some(file),
+            sha256: None,
+            bytes: None,
+            resources: None,
+            error_code: None,
+            detail: None,
+            pages: None,
+            duration_ms: None,
+        };
+        self.entries.push((entry, json));
+    }
+
+    pub fn build(self) -> Snapshot {
+        let mut documents = HashMap::new();
+        let mut log = CollectionLog::default();
+        for (index, (entry, json)) in self.entries.into_iter().enumerate() {
+            if let Some(json) = json {
+                let kind = if entry.region == GLOBAL {
+                    Scope::Global
+                } else {
+                    Scope::Regional
+                };
+                let op = catalogue::find(kind, &entry.service, &entry.operation).unwrap();
+                let document = op
+                    .shape
+                    .parse(json.as_bytes())
+                    .unwrap_or_else(|e| panic!("{}: {e}", entry.operation));
+                documents.insert(index, document);
+            }
+            log.entries.push(entry);
+        }
+        let mut regions = self.regions;
+        regions.sort();
+        let info = SnapshotInfo {
+            format: FORMAT.into(),
+            tool: Tool::this(),
+            source: Source::Exports,
+            collected_at: AS_OF.into(),
+            as_of: AS_OF.into(),
+            accounts: vec![AccountScope {
+                account_id: ACCOUNT.into(),
+                caller_arn: None,
+                regions,
+                regions_not_collected: self.gaps,
+            }],
+        };
+        Snapshot::from_parts(info, log, documents)
+    }
+}
+
+/// Runs one check over `snapshot` with no approved images and no
+/// attestations.
+pub fn findings(snapshot: &Snapshot, check: &str) -> Vec<crate::assess::Finding> {
+    findings_with(snapshot, check, &Default::default(), &[])
+}
+
+/// Runs one check over `snapshot` with the given lists.
+pub fn findings_with(
+    snapshot: &Snapshot,
+    check: &str,
+    approved: &crate::assess::approved::ApprovedImages,
+    attestations: &[crate::attest::Attestation],
+) -> Vec<crate::assess::Finding> {
+    use time::format_description::well_known::Rfc3339;
+    let as_of = time::OffsetDateTime::parse(AS_OF, &Rfc3339).unwrap();
+    let context = crate::assess::Context {
+        snapshot,
+        as_of,
+        approved_images: approved,
+        attestations,
+    };
+    let check = crate::assess::find_check(check).unwrap_or_else(|| panic!("no check {check}"));
+    (check.run)(&context)
+}
+
+/// The shipped sample account, imported and opened.
+pub fn sample() -> Snapshot {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/nhs-trust");
+    let dir = tempfile::tempdir().unwrap();
+    let options = crate::collect::ExportOptions {
+        exports: root.join("export"),
+        out: dir.path().join("snapshot"),
+        replace: false,
+        now: time::OffsetDateTime::UNIX_EPOCH,
+    };
+    let collected = crate::collect::import(&options).unwrap();
+    Snapshot::open(&collected.path).unwrap()
+}
+
+/// One check's findings on the sample, with the sample's approved-image
+/// list and attestations.
+pub fn sample_findings(check: &str) -> Vec<crate::assess::Finding> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/nhs-trust");
+    let approved =
+        crate::assess::approved::ApprovedImages::load(&root.join("approved-images.toml")).unwrap();
+    let attestations_file = root.join("attestations.toml");
+    let attestations = if attestations_file.exists() {
+        crate::attest::load(&attestations_file).unwrap()
+    } else {
+        Vec::new()
+    };
+    let snapshot = sample();
+    let as_of = time::OffsetDateTime::parse(
+        &snapshot.info.as_of,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let context = crate::assess::Context {
+        snapshot: &snapshot,
+        as_of,
+        approved_images: &approved,
+        attestations: &attestations,
+    };
+    (crate::assess::find_check(check)
+        .unwrap_or_else(|| panic!("no check {check}"))
+        .run)(&context)
+}
+
+/// `(status, region, resource_id)` of each finding, sorted, for compact
+/// assertions.
+pub fn outcomes(findings: &[crate::assess::Finding]) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.status.to_string(),
+                f.region.clone(),
+                f.resource_id.clone(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
