@@ -23,4 +23,6 @@
 pub mod assess;
 pub mod attest;
 pub mod collect;
+pub mod controls;
 pub mod snapshot;
+pub mod staging;

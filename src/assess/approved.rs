@@ -65,10 +65,10 @@ impl ApprovedImages {
             return Some(format!("owner {owner} is an approved image publisher"));
         }
         let name = image.name.as_deref().unwrap_or("");
-        if image.image_owner_alias.as_deref() == Some(MARKETPLACE) {
-            if let Some(p) = self.patterns.iter().find(|p| p.matches(name)) {
-                return Some(format!("Marketplace image `{name}` matches `{p}`"));
-            }
+        if image.image_owner_alias.as_deref() == Some(MARKETPLACE)
+            && let Some(p) = self.patterns.iter().find(|p| p.matches(name))
+        {
+            return Some(format!("Marketplace image `{name}` matches `{p}`"));
         }
         None
     }

@@ -4,6 +4,7 @@
 //! job (bad input, unreadable file). Data goes to standard output; status
 //! lines and errors go to standard error.
 
+mod assess;
 mod collect;
 mod output;
 mod run;
@@ -37,8 +38,9 @@ struct Cli {
 enum Command {
     /// Import a folder of AWS CLI exports into a snapshot.
     Collect(collect::Args),
-    /// The whole job on an export: snapshot, then (as auditpack grows)
-    /// assessment, bundle and report, in one output folder.
+    /// Judge a snapshot: findings per resource, status per control.
+    Assess(assess::Args),
+    /// The whole job on an export: snapshot and assessment in one folder.
     Run(run::Args),
 }
 
@@ -64,6 +66,7 @@ pub fn main() -> ExitCode {
     let global = Global { quiet: cli.quiet };
     let result = match cli.command {
         Command::Collect(args) => collect::run(args, global),
+        Command::Assess(args) => assess::run(args, global),
         Command::Run(args) => run::run(args, global),
     };
     match result {

@@ -3,7 +3,9 @@
 
 use super::Global;
 use anyhow::Result;
+use auditpack::assess::Status;
 use auditpack::collect::{CollectError, Collected};
+use auditpack::controls::{Assessment, ControlStatus};
 use auditpack::snapshot::log::CallStatus;
 use auditpack::snapshot::tally::{self, ServiceTally};
 use std::io::Write;
@@ -212,4 +214,134 @@ fn without_cli_prefix(detail: &str) -> &str {
         Some(at) if detail.starts_with("An error occurred") => &detail[at + " operation: ".len()..],
         _ => detail,
     }
+}
+
+/// What an assessment concluded: counts per framework, then the failing
+/// and incomplete controls with their reasons.
+pub fn assessment(result: &Assessment, json: bool, global: Global) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let controls: Vec<_> = result
+            .controls
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "framework": c.framework,
+                    "control_id": c.control.control_id,
+                    "status": c.status,
+                    "reason": c.reason,
+                })
+            })
+            .collect();
+        let summary = serde_json::json!({
+            "accounts": result.accounts,
+            "as_of": result.as_of,
+            "findings": count_findings(result),
+            "frameworks": result.frameworks,
+            "controls": controls,
+            "unavailable": result.unavailable,
+        });
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if global.quiet {
+        return Ok(());
+    }
+    let counts = count_findings(result);
+    writeln!(
+        out,
+        "Assessment of {} as of {}: {} findings ({} pass, {} fail, {} not assessed, {} not applicable)\n",
+        result.accounts.join(", "),
+        result.as_of,
+        result.findings.len(),
+        counts["pass"],
+        counts["fail"],
+        counts["not-assessed"],
+        counts["not-applicable"],
+    )?;
+    writeln!(
+        out,
+        "  {:<28} {:>8} {:>5} {:>5} {:>10} {:>7} {:>4}",
+        "FRAMEWORK", "CONTROLS", "PASS", "FAIL", "INCOMPLETE", "MANUAL", "N/A"
+    )?;
+    for f in &result.frameworks {
+        writeln!(
+            out,
+            "  {:<28} {:>8} {:>5} {:>5} {:>10} {:>7} {:>4}",
+            f.short_name, f.controls, f.passed, f.failed, f.incomplete, f.manual, f.not_applicable
+        )?;
+    }
+    for (status, heading) in [
+        (ControlStatus::Fail, "Failing controls"),
+        (
+            ControlStatus::Incomplete,
+            "Incomplete controls (evidence missing, so not a pass)",
+        ),
+    ] {
+        let list: Vec<_> = result
+            .controls
+            .iter()
+            .filter(|c| c.status == status)
+            .collect();
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{heading}:")?;
+        for c in list {
+            let count = if status == ControlStatus::Fail {
+                c.failing
+            } else {
+                c.not_assessed
+            };
+            let title: String = if c.control.title.chars().count() > 52 {
+                format!("{}…", c.control.title.chars().take(51).collect::<String>())
+            } else {
+                c.control.title.clone()
+            };
+            writeln!(
+                out,
+                "  {:<17} {:<10} {title:<52} {count:>4} finding{}",
+                c.framework,
+                c.control.control_id,
+                if count == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    let manual = result
+        .controls
+        .iter()
+        .filter(|c| c.status == ControlStatus::Manual)
+        .count();
+    if manual > 0 {
+        writeln!(
+            out,
+            "\n{manual} manual controls have no current attestation."
+        )?;
+    }
+    writeln!(
+        out,
+        "\nEach control's reason and evidence files are in controls-<framework>.csv."
+    )?;
+    Ok(())
+}
+
+fn count_findings(result: &Assessment) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for status in [
+        Status::Pass,
+        Status::Fail,
+        Status::NotAssessed,
+        Status::NotApplicable,
+    ] {
+        counts.insert(
+            status.as_str(),
+            result
+                .findings
+                .iter()
+                .filter(|f| f.status == status)
+                .count(),
+        );
+    }
+    counts
 }

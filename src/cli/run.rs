@@ -1,8 +1,10 @@
 //! `auditpack run`: the main job, everything into one output folder.
 
+use super::assess::{Inputs, Verdict, finish};
 use super::{Global, output};
 use anyhow::Result;
 use auditpack::collect::{self, ExportOptions};
+use auditpack::snapshot::read::Snapshot;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,27 +15,39 @@ pub struct Args {
     #[arg(long, value_name = "DIR", required = true)]
     pub from_exports: PathBuf,
 
-    /// Output folder; the snapshot goes to OUT/snapshot.
+    /// Output folder: OUT/snapshot and OUT/assessment.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
 
-    /// Replace earlier results in the output folder.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub inputs: Inputs,
 
-    /// Print the summary as JSON on standard output.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub verdict: Verdict,
 }
 
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
+    // Every input is read and checked before the export is, so a typo in a
+    // file name fails at once.
+    let loaded = args.inputs.load()?;
+    let assessment_out = args.out.join("assessment");
+    if assessment_out.exists() && !args.verdict.force {
+        anyhow::bail!(
+            "`{}` already exists\nhelp: choose another --out, or pass --force to replace it",
+            assessment_out.display()
+        );
+    }
     let options = ExportOptions {
         exports: args.from_exports,
         out: args.out.join("snapshot"),
-        replace: args.force,
+        replace: args.verdict.force,
         now: super::now()?,
     };
     let collected = collect::import(&options)?;
-    output::collection(&collected, &options.exports, args.json, global)?;
-    Ok(ExitCode::SUCCESS)
+    if !args.verdict.json {
+        // With --json, standard output carries one document: the assessment's.
+        output::collection(&collected, &options.exports, false, global)?;
+    }
+    let snapshot = Snapshot::open(&collected.path)?;
+    finish(&snapshot, &loaded, &assessment_out, &args.verdict, global)
 }

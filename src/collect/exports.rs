@@ -13,7 +13,8 @@ use crate::snapshot::catalogue::{self, Cardinality, OPERATIONS, Operation, Scope
 use crate::snapshot::info::{AccountScope, FORMAT, RegionGap, SnapshotInfo, Source, Tool};
 use crate::snapshot::log::{ANY, CallStatus, CollectionLog, LogEntry, Skipped};
 use crate::snapshot::shapes::{Document, Timestamp};
-use crate::snapshot::write::PendingSnapshot;
+use crate::snapshot::{LOG_FILE, SNAPSHOT_FILE};
+use crate::staging::StagedDir;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -58,13 +59,12 @@ pub fn import(options: &ExportOptions) -> Result<Collected, CollectError> {
         return Err(CollectError::NoAccounts(root.clone()));
     }
 
-    let pending = PendingSnapshot::create(&options.out, options.replace).map_err(|source| {
-        CollectError::Io {
+    let staged =
+        StagedDir::create(&options.out, options.replace).map_err(|source| CollectError::Io {
             path: options.out.clone(),
             source,
-        }
-    })?;
-    let mut calls = read_calls(root, &scan.found, &pending, &mut scan.problems)?;
+        })?;
+    let mut calls = read_calls(root, &scan.found, &staged, &mut scan.problems)?;
     check_accounts(root, &calls, &mut scan.problems);
     if !scan.problems.is_empty() {
         return Err(CollectError::BadFiles(scan.problems));
@@ -72,12 +72,13 @@ pub fn import(options: &ExportOptions) -> Result<Collected, CollectError> {
 
     classify_failures(&mut calls);
     let (info, log) = describe(&scan, calls, options.now);
-    let path = pending
-        .commit(&info, &log)
-        .map_err(|source| CollectError::Io {
-            path: options.out.clone(),
-            source,
-        })?;
+    let io = |source| CollectError::Io {
+        path: options.out.clone(),
+        source,
+    };
+    staged.write_json(SNAPSHOT_FILE, &info).map_err(io)?;
+    staged.write_json(LOG_FILE, &log).map_err(io)?;
+    let path = staged.commit().map_err(io)?;
     Ok(Collected { path, info, log })
 }
 
@@ -368,7 +369,7 @@ struct Call {
 fn read_calls(
     root: &Path,
     found: &[Found],
-    pending: &PendingSnapshot,
+    staged: &StagedDir,
     problems: &mut Vec<FileProblem>,
 ) -> Result<Vec<Call>, CollectError> {
     let mut calls = Vec::with_capacity(found.len());
@@ -421,7 +422,7 @@ fn read_calls(
             },
             Kind::Failure => call.error_text = Some(String::from_utf8_lossy(&bytes).into_owned()),
         }
-        pending
+        staged
             .write_file(&found.relative, &bytes)
             .map_err(|source| CollectError::Io {
                 path: root.join(&found.relative),

@@ -11,7 +11,6 @@ pub mod log;
 pub mod read;
 pub mod shapes;
 pub mod tally;
-pub mod write;
 
 /// The description file at the top of a snapshot.
 pub const SNAPSHOT_FILE: &str = "snapshot.json";

@@ -542,14 +542,14 @@ fn nacl_decision(acl: &NetworkAcl, port: u16) -> Vec<(usize, String)> {
             };
             source.is_some_and(is_world) && nacl_reaches(e, port)
         });
-        if let Some((index, entry)) = decider {
-            if entry.rule_action.as_deref() == Some("allow") {
-                let source = match family {
-                    Family::V4 => entry.cidr_block.clone(),
-                    Family::V6 => entry.ipv6_cidr_block.clone(),
-                };
-                allowed.push((*index, source.unwrap_or_default()));
-            }
+        if let Some((index, entry)) = decider
+            && entry.rule_action.as_deref() == Some("allow")
+        {
+            let source = match family {
+                Family::V4 => entry.cidr_block.clone(),
+                Family::V6 => entry.ipv6_cidr_block.clone(),
+            };
+            allowed.push((*index, source.unwrap_or_default()));
         }
     }
     allowed

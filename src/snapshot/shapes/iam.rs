@@ -139,6 +139,95 @@ impl Facts for CredentialReport {
     }
 }
 
+/// A date cell of the credential report, with its sentinels told apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportDate {
+    /// An instant, as the report writes it (`2026-05-14T08:47:22+00:00`).
+    Date(Timestamp),
+    /// `N/A`: the credential does not exist (no password, no such key).
+    NotApplicable,
+    /// `no_information`: never used, or not used since IAM began recording
+    /// use (October 2014 for passwords, April 2015 for access keys).
+    NoInformation,
+    /// `not_supported`: the field does not exist for this user (the root
+    /// user's password fields).
+    NotSupported,
+    /// Anything else, kept as written so a reason can quote it.
+    Unreadable(String),
+}
+
+impl ReportDate {
+    /// Reads a cell; never fails, as odd text becomes [`ReportDate::Unreadable`].
+    pub fn parse(cell: &str) -> ReportDate {
+        match cell.trim() {
+            "N/A" => ReportDate::NotApplicable,
+            "no_information" => ReportDate::NoInformation,
+            "not_supported" => ReportDate::NotSupported,
+            text => Timestamp::parse_text(text).map_or_else(
+                || ReportDate::Unreadable(text.to_string()),
+                ReportDate::Date,
+            ),
+        }
+    }
+
+    /// The instant, when the cell holds one.
+    pub fn date(&self) -> Option<Timestamp> {
+        match self {
+            ReportDate::Date(date) => Some(*date),
+            _ => None,
+        }
+    }
+}
+
+/// A true/false cell of the credential report, in either case (`true`,
+/// `TRUE`). `None` for anything else, such as `not_supported`: that is not
+/// a "no".
+pub fn report_flag(cell: &str) -> Option<bool> {
+    let cell = cell.trim();
+    if cell.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if cell.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The cells of one of a user's two access-key slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessKeyCells<'a> {
+    /// 1 or 2, as in the column names.
+    pub number: u8,
+    pub active: &'a str,
+    pub last_rotated: &'a str,
+    pub last_used_date: &'a str,
+}
+
+impl CredentialRow {
+    /// Whether this is the root user's row.
+    pub fn is_root(&self) -> bool {
+        self.user == ROOT_USER
+    }
+
+    /// Both access-key slots, key 1 first.
+    pub fn access_keys(&self) -> [AccessKeyCells<'_>; 2] {
+        [
+            AccessKeyCells {
+                number: 1,
+                active: &self.access_key_1_active,
+                last_rotated: &self.access_key_1_last_rotated,
+                last_used_date: &self.access_key_1_last_used_date,
+            },
+            AccessKeyCells {
+                number: 2,
+                active: &self.access_key_2_active,
+                last_rotated: &self.access_key_2_last_rotated,
+                last_used_date: &self.access_key_2_last_used_date,
+            },
+        ]
+    }
+}
+
 /// `aws iam get-account-password-policy`. When no policy is set the call
 /// fails with `NoSuchEntity`, which the collection log records as not-found.
 #[derive(Debug, Clone, Deserialize)]
@@ -281,6 +370,52 @@ mod tests {
             .rows()
             .unwrap_err();
         assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn sentinel_date_cells_are_never_dates_and_never_errors() {
+        assert_eq!(ReportDate::parse("N/A"), ReportDate::NotApplicable);
+        assert_eq!(
+            ReportDate::parse("no_information"),
+            ReportDate::NoInformation
+        );
+        assert_eq!(ReportDate::parse("not_supported"), ReportDate::NotSupported);
+        assert_eq!(
+            ReportDate::parse("yesterday"),
+            ReportDate::Unreadable("yesterday".into())
+        );
+        assert_eq!(ReportDate::parse("").date(), None);
+    }
+
+    #[test]
+    fn date_cells_read_as_instants() {
+        let date = ReportDate::parse("2026-05-14T08:47:22+00:00")
+            .date()
+            .unwrap();
+        assert_eq!(date.0.unix_timestamp(), 1_778_748_442);
+    }
+
+    #[test]
+    fn flags_are_read_in_either_case_and_not_supported_is_no_answer() {
+        assert_eq!(report_flag("true"), Some(true));
+        assert_eq!(report_flag("TRUE"), Some(true));
+        assert_eq!(report_flag("false"), Some(false));
+        assert_eq!(report_flag("FALSE\r"), Some(false));
+        assert_eq!(report_flag("not_supported"), None);
+        assert_eq!(report_flag(""), None);
+    }
+
+    #[test]
+    fn the_root_row_and_its_key_slots_are_found() {
+        let csv = format!(
+            "user,arn,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n\
+             {ROOT_USER},arn:aws:iam::1:root,not_supported,true,false,TRUE"
+        );
+        let rows = report(&csv).rows().unwrap();
+        assert!(rows[0].is_root());
+        let keys = rows[0].access_keys();
+        assert_eq!((keys[0].number, keys[0].active), (1, "false"));
+        assert_eq!((keys[1].number, keys[1].active), (2, "TRUE"));
     }
 
     #[test]

@@ -150,7 +150,16 @@ pub struct RecordingGroup {
     pub include_global_resource_types: Option<bool>,
     #[serde(default)]
     pub resource_types: List<String>,
+    /// The types left out under `EXCLUSION_BY_RESOURCE_TYPES`.
+    pub exclusion_by_resource_types: Option<ExclusionByResourceTypes>,
     pub recording_strategy: Option<RecordingStrategy>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExclusionByResourceTypes {
+    #[serde(default)]
+    pub resource_types: List<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,25 +1,22 @@
-//! Writing a snapshot folder all at once: everything goes into a temporary
-//! folder beside the destination, which is renamed into place only when
-//! complete, so a failed run never leaves a half-written snapshot.
+//! Writing an output folder all at once: everything goes into a temporary
+//! folder beside the destination, renamed into place only when complete,
+//! so a failed run never leaves a half-written output.
 
-use super::info::SnapshotInfo;
-use super::log::CollectionLog;
-use super::{LOG_FILE, SNAPSHOT_FILE};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// A snapshot being written. Dropped without [`PendingSnapshot::commit`],
+/// An output folder being written. Dropped without [`StagedDir::commit`],
 /// it removes its temporary folder.
-pub struct PendingSnapshot {
+pub struct StagedDir {
     dir: tempfile::TempDir,
     destination: PathBuf,
 }
 
-impl PendingSnapshot {
-    /// Starts a snapshot that will end up at `destination`, which must not
+impl StagedDir {
+    /// Starts a folder that will end up at `destination`, which must not
     /// exist yet unless `replace` is set.
-    pub fn create(destination: &Path, replace: bool) -> io::Result<PendingSnapshot> {
+    pub fn create(destination: &Path, replace: bool) -> io::Result<StagedDir> {
         if destination.exists() && !replace {
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
@@ -28,27 +25,27 @@ impl PendingSnapshot {
         }
         // Stage in the nearest folder that exists already, on the same file
         // system as the destination, and create missing parents only when
-        // the snapshot is complete.
+        // the output is complete.
         let mut anchor = match destination.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
         while !anchor.is_dir() {
-            match anchor.parent() {
-                Some(p) if !p.as_os_str().is_empty() => anchor = p.to_path_buf(),
-                _ => anchor = PathBuf::from("."),
-            }
+            anchor = match anchor.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
         }
         let dir = tempfile::Builder::new()
-            .prefix(".auditpack-snapshot-")
+            .prefix(".auditpack-staging-")
             .tempdir_in(&anchor)?;
-        Ok(PendingSnapshot {
+        Ok(StagedDir {
             dir,
             destination: destination.to_path_buf(),
         })
     }
 
-    /// Writes `bytes` at `relative` (a `/`-separated path) inside the snapshot.
+    /// Writes `bytes` at `relative` (a `/`-separated path) inside the folder.
     pub fn write_file(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.dir.path().join(relative);
         if let Some(parent) = path.parent() {
@@ -66,11 +63,10 @@ impl PendingSnapshot {
         self.write_file(relative, &bytes)
     }
 
-    /// Writes the description and the log, then moves the folder into place,
-    /// replacing an existing one only if `create` was told to.
-    pub fn commit(self, info: &SnapshotInfo, log: &CollectionLog) -> io::Result<PathBuf> {
-        self.write_json(SNAPSHOT_FILE, info)?;
-        self.write_json(LOG_FILE, log)?;
+    /// Moves the folder into place, replacing an existing one only if
+    /// `create` was told to; the old one is removed only once the new one
+    /// stands.
+    pub fn commit(self) -> io::Result<PathBuf> {
         if let Some(parent) = self
             .destination
             .parent()
@@ -82,16 +78,18 @@ impl PendingSnapshot {
         if self.destination.exists() {
             let old = tempfile::Builder::new()
                 .prefix(".auditpack-replaced-")
-                .tempdir_in(staged.parent().unwrap_or(Path::new(".")))?;
-            let old_path = old.keep().join("snapshot");
+                .tempdir_in(staged.parent().unwrap_or(Path::new(".")))?
+                .keep();
+            let old_path = old.join("previous");
             fs::rename(&self.destination, &old_path)?;
             if let Err(err) = fs::rename(&staged, &self.destination) {
-                // Put the old snapshot back rather than leave nothing.
+                // Put the old output back rather than leave nothing.
                 let _ = fs::rename(&old_path, &self.destination);
                 let _ = fs::remove_dir_all(&staged);
+                let _ = fs::remove_dir_all(&old);
                 return Err(err);
             }
-            let _ = fs::remove_dir_all(old_path.parent().unwrap_or(&old_path));
+            let _ = fs::remove_dir_all(&old);
         } else if let Err(err) = fs::rename(&staged, &self.destination) {
             let _ = fs::remove_dir_all(&staged);
             return Err(err);

@@ -1,0 +1,209 @@
+//! An assessment as a whole, and the folder it is written to:
+//!
+//! - `findings.json`: every finding, with the snapshot it judged;
+//! - `controls-<framework>.csv`: one row per control;
+//! - `summary.json`: per-framework counts, every control's result, the
+//!   attestations used and the calls that could not be made.
+
+use super::mappings::Mappings;
+use super::rollup::{ControlResult, FrameworkSummary, roll_up};
+use crate::assess::approved::ApprovedImages;
+use crate::assess::{Finding, assess};
+use crate::attest::Attestation;
+use crate::snapshot::log::{ANY, LogEntry};
+use crate::snapshot::read::Snapshot;
+use crate::staging::StagedDir;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// The format name written into `findings.json` and `summary.json`.
+pub const FORMAT: &str = "auditpack-assessment/1";
+
+/// Everything an assessment found and concluded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub format: &'static str,
+    pub tool_version: &'static str,
+    pub accounts: Vec<String>,
+    pub as_of: String,
+    pub findings: Vec<Finding>,
+    pub controls: Vec<ControlResult>,
+    pub frameworks: Vec<FrameworkSummary>,
+    pub attestations: Vec<Attestation>,
+    /// Calls of the snapshot that did not answer in full.
+    pub unavailable: Vec<LogEntry>,
+}
+
+/// Runs every check over `snapshot` and rolls the findings up.
+pub fn run(
+    snapshot: &Snapshot,
+    mappings: &Mappings,
+    approved_images: &ApprovedImages,
+    attestations: &[Attestation],
+) -> Assessment {
+    let as_of =
+        OffsetDateTime::parse(&snapshot.info.as_of, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let findings = assess(snapshot, approved_images, attestations);
+    let (controls, frameworks) = roll_up(mappings, &findings, attestations, as_of);
+    Assessment {
+        format: FORMAT,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        accounts: snapshot
+            .info
+            .accounts
+            .iter()
+            .map(|a| a.account_id.clone())
+            .collect(),
+        as_of: snapshot.info.as_of.clone(),
+        findings,
+        controls,
+        frameworks,
+        attestations: attestations.to_vec(),
+        unavailable: snapshot
+            .log
+            .entries
+            .iter()
+            .filter(|e| !e.status.is_ok() && e.service != ANY)
+            .cloned()
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct FindingsFile<'a> {
+    format: &'static str,
+    tool_version: &'static str,
+    accounts: &'a [String],
+    as_of: &'a str,
+    findings: &'a [Finding],
+}
+
+impl Assessment {
+    /// Writes the assessment folder at `out`, all at once.
+    pub fn write(&self, out: &Path, replace: bool) -> std::io::Result<PathBuf> {
+        let staged = StagedDir::create(out, replace)?;
+        let findings = FindingsFile {
+            format: self.format,
+            tool_version: self.tool_version,
+            accounts: &self.accounts,
+            as_of: &self.as_of,
+            findings: &self.findings,
+        };
+        staged.write_json("findings.json", &findings)?;
+        for framework in &self.frameworks {
+            let csv = controls_csv(
+                self.controls
+                    .iter()
+                    .filter(|c| c.framework == framework.framework),
+            )?;
+            staged.write_file(&format!("controls-{}.csv", framework.framework), &csv)?;
+        }
+        let summary = serde_json::json!({
+            "format": self.format,
+            "tool_version": self.tool_version,
+            "accounts": self.accounts,
+            "as_of": self.as_of,
+            "frameworks": self.frameworks,
+            "controls": self.controls,
+            "attestations": self.attestations,
+            "unavailable": self.unavailable,
+        });
+        staged.write_json("summary.json", &summary)?;
+        staged.commit()
+    }
+
+    /// The findings that failed, with the controls they fail.
+    pub fn failing(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.status == crate::assess::Status::Fail)
+    }
+}
+
+const CSV_HEADER: [&str; 13] = [
+    "control_id",
+    "title",
+    "theme",
+    "assessment",
+    "status",
+    "passing",
+    "failing",
+    "not_assessed",
+    "not_applicable",
+    "checks",
+    "evidence_files",
+    "attestation",
+    "reason",
+];
+
+fn controls_csv<'a>(results: impl Iterator<Item = &'a ControlResult>) -> std::io::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(CSV_HEADER)?;
+    for r in results {
+        let attestation = r
+            .attestation
+            .as_ref()
+            .map(|a| {
+                let state = if a.current { "current" } else { "expired" };
+                format!(
+                    "{} ({}), {} to {}, {state}",
+                    a.attested_by,
+                    a.role.as_deref().unwrap_or("no role given"),
+                    a.date,
+                    a.expires
+                )
+            })
+            .unwrap_or_default();
+        let assessment = r.control.assessment.as_str().to_string();
+        let row = [
+            r.control.control_id.clone(),
+            r.control.title.clone(),
+            r.control.theme.clone(),
+            assessment,
+            r.status.to_string(),
+            r.passing.to_string(),
+            r.failing.to_string(),
+            r.not_assessed.to_string(),
+            r.not_applicable.to_string(),
+            r.checks.join(" "),
+            r.evidence_files.join(" "),
+            attestation,
+            r.reason.clone(),
+        ];
+        writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// A cell a spreadsheet shows as text. Resource names and tags are chosen
+/// by whoever can edit the account; a cell starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return would be run as a formula, so it gets a
+/// leading `'`.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_cells_are_neutralised() {
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"http://x\",\"click\")"),
+            "'=HYPERLINK(\"http://x\",\"click\")"
+        );
+        for lead in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(spreadsheet_safe(lead).starts_with('\''), "{lead:?}");
+        }
+        assert_eq!(spreadsheet_safe("sg-0abc"), "sg-0abc");
+        assert_eq!(spreadsheet_safe(""), "");
+    }
+}

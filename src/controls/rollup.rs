@@ -1,0 +1,398 @@
+//! The roll-up: from findings and attestations to one status per control.
+//!
+//! A control passes only when every check mapped to it passes on every
+//! resource and nothing it needed was unavailable. Any failing finding
+//! makes it fail; otherwise anything not assessed makes it incomplete,
+//! never "pass". A manual control takes its status from a current
+//! attestation, and without one is "manual" (no evidence). An expired
+//! attestation counts as missing.
+
+use super::mappings::{Control, Coverage, Mappings};
+use crate::assess::{Finding, Status};
+use crate::attest::{Attestation, AttestedStatus};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use time::OffsetDateTime;
+
+/// A control's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ControlStatus {
+    Fail,
+    Incomplete,
+    /// Manual, with no current attestation: no evidence.
+    Manual,
+    Pass,
+    NotApplicable,
+}
+
+impl ControlStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlStatus::Pass => "pass",
+            ControlStatus::Fail => "fail",
+            ControlStatus::Incomplete => "incomplete",
+            ControlStatus::Manual => "manual",
+            ControlStatus::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+impl std::fmt::Display for ControlStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The attestation a control's status rests on, in brief.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttestationNote {
+    pub attested_by: String,
+    pub role: Option<String>,
+    pub date: String,
+    pub expires: String,
+    pub status: AttestedStatus,
+    /// False when it has expired (or is dated after the snapshot).
+    pub current: bool,
+}
+
+/// One control's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlResult {
+    pub framework: String,
+    #[serde(flatten)]
+    pub control: Control,
+    pub status: ControlStatus,
+    pub passing: usize,
+    pub failing: usize,
+    pub not_assessed: usize,
+    pub not_applicable: usize,
+    pub checks: Vec<String>,
+    /// Snapshot files (and attachments) the result rests on.
+    pub evidence_files: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<AttestationNote>,
+    /// One line: why this status.
+    pub reason: String,
+    /// Indices of the failing findings in the assessment's list.
+    #[serde(skip)]
+    pub failing_findings: Vec<usize>,
+}
+
+/// A framework's counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkSummary {
+    pub framework: String,
+    pub name: String,
+    pub short_name: String,
+    pub version: String,
+    pub controls: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub incomplete: usize,
+    pub manual: usize,
+    pub not_applicable: usize,
+}
+
+/// Rolls findings and attestations up into control results, framework by
+/// framework in file order, with a summary per framework.
+pub fn roll_up(
+    mappings: &Mappings,
+    findings: &[Finding],
+    attestations: &[Attestation],
+    as_of: OffsetDateTime,
+) -> (Vec<ControlResult>, Vec<FrameworkSummary>) {
+    let mut results = Vec::new();
+    let mut summaries = Vec::new();
+    for framework in &mappings.frameworks {
+        let mut summary = FrameworkSummary {
+            framework: framework.id.clone(),
+            name: framework.name.clone(),
+            short_name: framework.short_name.clone(),
+            version: framework.version.clone(),
+            controls: framework.controls.len(),
+            passed: 0,
+            failed: 0,
+            incomplete: 0,
+            manual: 0,
+            not_applicable: 0,
+        };
+        for control in &framework.controls {
+            let checks = mappings.checks_for(&framework.id, &control.control_id);
+            let attestation = latest(attestations, &framework.id, &control.control_id, as_of);
+            let result = judge(
+                &framework.id,
+                control,
+                &checks,
+                findings,
+                attestation,
+                as_of,
+            );
+            match result.status {
+                ControlStatus::Pass => summary.passed += 1,
+                ControlStatus::Fail => summary.failed += 1,
+                ControlStatus::Incomplete => summary.incomplete += 1,
+                ControlStatus::Manual => summary.manual += 1,
+                ControlStatus::NotApplicable => summary.not_applicable += 1,
+            }
+            results.push(result);
+        }
+        summaries.push(summary);
+    }
+    (results, summaries)
+}
+
+/// The attestation for a control that matters most: a current one if any
+/// (the latest made), else the latest expired one, so the report can say
+/// it expired.
+fn latest<'a>(
+    all: &'a [Attestation],
+    framework: &str,
+    control: &str,
+    as_of: OffsetDateTime,
+) -> Option<&'a Attestation> {
+    let mine = all.iter().filter(|a| a.covers(framework, control));
+    let current = mine
+        .clone()
+        .filter(|a| a.is_current(as_of))
+        .max_by_key(|a| a.date);
+    current.or_else(|| mine.max_by_key(|a| a.date))
+}
+
+fn judge(
+    framework: &str,
+    control: &Control,
+    checks: &[&str],
+    findings: &[Finding],
+    attestation: Option<&Attestation>,
+    as_of: OffsetDateTime,
+) -> ControlResult {
+    let mine: Vec<(usize, &Finding)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| checks.contains(&f.check_id.as_str()))
+        .collect();
+    let count = |status| mine.iter().filter(|(_, f)| f.status == status).count();
+    let mut evidence: BTreeSet<String> = mine
+        .iter()
+        .flat_map(|(_, f)| f.evidence.iter().map(|e| e.file.clone()))
+        .collect();
+    let current = attestation.filter(|a| a.is_current(as_of));
+    if let Some(a) = current {
+        evidence.extend(
+            a.attachments
+                .iter()
+                .map(|x| format!("attachment: {}", x.path)),
+        );
+    }
+    let mut result = ControlResult {
+        framework: framework.to_string(),
+        control: control.clone(),
+        status: ControlStatus::Manual,
+        passing: count(Status::Pass),
+        failing: count(Status::Fail),
+        not_assessed: count(Status::NotAssessed),
+        not_applicable: count(Status::NotApplicable),
+        checks: checks.iter().map(|c| c.to_string()).collect(),
+        evidence_files: evidence.into_iter().collect(),
+        attestation: attestation.map(|a| note(a, as_of)),
+        reason: String::new(),
+        failing_findings: mine
+            .iter()
+            .filter(|(_, f)| f.status == Status::Fail)
+            .map(|(i, _)| *i)
+            .collect(),
+    };
+    let (status, reason) = if control.assessment == Coverage::Manual {
+        manual(attestation, current)
+    } else {
+        from_findings(&mine, &result, current)
+    };
+    result.status = status;
+    result.reason = reason;
+    result
+}
+
+fn note(a: &Attestation, as_of: OffsetDateTime) -> AttestationNote {
+    AttestationNote {
+        attested_by: a.attested_by.clone(),
+        role: a.role.clone(),
+        date: a.date.to_string(),
+        expires: a.expires.to_string(),
+        status: a.status,
+        current: a.is_current(as_of),
+    }
+}
+
+fn manual(any: Option<&Attestation>, current: Option<&Attestation>) -> (ControlStatus, String) {
+    match (current, any) {
+        (Some(a), _) => {
+            let who = format!(
+                "attested by {} on {}, valid to {}",
+                a.attested_by, a.date, a.expires
+            );
+            match a.status {
+                AttestedStatus::Implemented => (ControlStatus::Pass, format!("implemented: {who}")),
+                AttestedStatus::NotImplemented => {
+                    (ControlStatus::Fail, format!("not implemented: {who}"))
+                }
+            }
+        }
+        (None, Some(a)) => (
+            ControlStatus::Manual,
+            format!(
+                "no evidence: the attestation by {} expired on {}",
+                a.attested_by, a.expires
+            ),
+        ),
+        (None, None) => (
+            ControlStatus::Manual,
+            "no evidence: needs an attestation".into(),
+        ),
+    }
+}
+
+fn from_findings(
+    mine: &[(usize, &Finding)],
+    counts: &ControlResult,
+    current: Option<&Attestation>,
+) -> (ControlStatus, String) {
+    let show = |status: Status| -> String {
+        let list: Vec<String> = mine
+            .iter()
+            .filter(|(_, f)| f.status == status)
+            .take(3)
+            .map(|(_, f)| format!("{} on {}", f.check_id, resource(f)))
+            .collect();
+        let total = mine.iter().filter(|(_, f)| f.status == status).count();
+        let more = if total > list.len() {
+            format!(" and {} more", total - list.len())
+        } else {
+            String::new()
+        };
+        format!("{}{more}", list.join("; "))
+    };
+    if let Some(a) = current.filter(|a| a.status == AttestedStatus::NotImplemented) {
+        return (
+            ControlStatus::Fail,
+            format!(
+                "attested as not implemented by {} on {}",
+                a.attested_by, a.date
+            ),
+        );
+    }
+    if counts.failing > 0 {
+        return (
+            ControlStatus::Fail,
+            format!("{} failing: {}", counts.failing, show(Status::Fail)),
+        );
+    }
+    if counts.not_assessed > 0 {
+        return (
+            ControlStatus::Incomplete,
+            format!(
+                "{} not assessed: {}",
+                counts.not_assessed,
+                show(Status::NotAssessed)
+            ),
+        );
+    }
+    if counts.passing == 0 {
+        return (
+            ControlStatus::NotApplicable,
+            "no resource in scope for its checks".into(),
+        );
+    }
+    let attested = match (counts.control.assessment, current) {
+        (Coverage::Partial, Some(a)) => {
+            format!("; the rest attested by {} on {}", a.attested_by, a.date)
+        }
+        (Coverage::Partial, None) => "; the part no AWS API shows is not attested".into(),
+        _ => String::new(),
+    };
+    (
+        ControlStatus::Pass,
+        format!("all {} findings pass{attested}", counts.passing),
+    )
+}
+
+/// `sg-0e05… (nbch-bastion-ssh) in eu-west-2`.
+fn resource(f: &Finding) -> String {
+    let name = f
+        .resource_name
+        .as_deref()
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    if f.region == f.resource_id || f.region == crate::snapshot::GLOBAL {
+        format!("{}{name}", f.resource_id)
+    } else {
+        format!("{}{name} in {}", f.resource_id, f.region)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls::Mappings;
+
+    fn finding(check: &str, status: Status) -> Finding {
+        let b = Finding::on(check, "1", "eu-west-2", "r");
+        match status {
+            Status::Pass => b.pass("ok"),
+            Status::Fail => b.fail("bad"),
+            Status::NotApplicable => b.not_applicable("n/a"),
+            Status::NotAssessed => b.not_assessed("denied"),
+        }
+    }
+
+    fn status_of(findings: &[Finding], framework: &str, control: &str) -> ControlStatus {
+        let mappings = Mappings::load(None).unwrap();
+        let (results, _) = roll_up(&mappings, findings, &[], OffsetDateTime::UNIX_EPOCH);
+        results
+            .iter()
+            .find(|r| r.framework == framework && r.control.control_id == control)
+            .unwrap()
+            .status
+    }
+
+    #[test]
+    fn fail_beats_not_assessed_which_beats_pass() {
+        use Status::*;
+        let c = ("nhs-p14", "NHS-P14-2");
+        assert_eq!(
+            status_of(&[finding("mon.guardduty", Pass)], c.0, c.1),
+            ControlStatus::Pass
+        );
+        assert_eq!(
+            status_of(
+                &[
+                    finding("mon.guardduty", Pass),
+                    finding("mon.config-recording", NotAssessed)
+                ],
+                c.0,
+                c.1
+            ),
+            ControlStatus::Incomplete
+        );
+        assert_eq!(
+            status_of(
+                &[
+                    finding("mon.guardduty", Fail),
+                    finding("mon.config-recording", NotAssessed)
+                ],
+                c.0,
+                c.1
+            ),
+            ControlStatus::Fail
+        );
+        assert_eq!(
+            status_of(&[finding("mon.guardduty", NotApplicable)], c.0, c.1),
+            ControlStatus::NotApplicable
+        );
+    }
+
+    #[test]
+    fn a_manual_control_without_attestation_is_manual_no_evidence() {
+        assert_eq!(status_of(&[], "iso27001", "5.1"), ControlStatus::Manual);
+    }
+}
