@@ -1,0 +1,300 @@
+//! `auditpack assess` and `auditpack run`, driven through the real binary.
+
+mod common;
+
+use common::{ACCOUNT, Export, auditpack, read_json};
+use predicates::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/nhs-trust");
+
+/// Imports `export` and returns the snapshot folder.
+fn snapshot_of(export: &Path, dir: &Path) -> PathBuf {
+    let snapshot = dir.join("snapshot");
+    auditpack()
+        .args(["collect", "-q", "--from-exports"])
+        .arg(export)
+        .arg("--out")
+        .arg(&snapshot)
+        .assert()
+        .success();
+    snapshot
+}
+
+fn sample_args() -> Vec<String> {
+    vec![
+        "--approved-images".into(),
+        format!("{SAMPLE}/approved-images.toml"),
+        "--attestations".into(),
+        format!("{SAMPLE}/attestations.toml"),
+    ]
+}
+
+fn csv_rows(path: &Path) -> Vec<csv::StringRecord> {
+    csv::Reader::from_path(path)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn assess_writes_findings_and_one_csv_per_framework() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = snapshot_of(Path::new(&format!("{SAMPLE}/export")), dir.path());
+    let out = dir.path().join("assessment");
+    auditpack()
+        .arg("assess")
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(&out)
+        .args(sample_args())
+        .assert()
+        .success();
+
+    let findings = read_json(&out.join("findings.json"));
+    assert_eq!(findings["format"], "auditpack-assessment/1");
+    let list = findings["findings"].as_array().unwrap();
+    for f in list {
+        for key in [
+            "check_id",
+            "status",
+            "account_id",
+            "region",
+            "resource_id",
+            "reason",
+            "evidence",
+        ] {
+            assert!(f.get(key).is_some(), "{key} missing in {f}");
+        }
+    }
+    let ssh = list
+        .iter()
+        .find(|f| {
+            f["check_id"] == "net.admin-ports-world"
+                && f["status"] == "fail"
+                && f["resource_id"] == "sg-0e05bbe4cb8d74adc"
+        })
+        .expect("the bastion's world-open SSH");
+    assert_eq!(ssh["ports"], serde_json::json!([22]));
+    assert_eq!(ssh["source"], "0.0.0.0/0");
+    assert!(
+        ssh["evidence"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("eu-west-2/ec2/describe-security-groups.json")
+    );
+
+    for (framework, count) in [("iso27001", 93), ("cyber-essentials", 28), ("nhs-p14", 3)] {
+        let rows = csv_rows(&out.join(format!("controls-{framework}.csv")));
+        assert_eq!(rows.len(), count, "{framework}");
+    }
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["frameworks"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn fail_on_fail_exits_1_when_a_control_fails_and_0_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = snapshot_of(Path::new(&format!("{SAMPLE}/export")), dir.path());
+    auditpack()
+        .arg("assess")
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(dir.path().join("a"))
+        .args(["--fail-on", "fail"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Failing controls:"));
+    auditpack()
+        .arg("assess")
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(dir.path().join("b"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn missing_credential_report_makes_dependent_controls_incomplete_and_says_why() {
+    let export = Export::complete("eu-west-2");
+    fs::remove_file(
+        export
+            .root()
+            .join(format!("{ACCOUNT}/global/iam/get-credential-report.json")),
+    )
+    .unwrap();
+    export.failed(
+        "global",
+        "iam/get-credential-report",
+        "An error occurred (ReportNotPresent) when calling the GetCredentialReport operation: Credential report not present",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = snapshot_of(export.root(), dir.path());
+    let out = dir.path().join("assessment");
+    auditpack()
+        .arg("assess")
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Incomplete controls"))
+        .stdout(predicate::str::is_match(r"cyber-essentials\s+CE-UAC-04").unwrap());
+    let rows = csv_rows(&out.join("controls-cyber-essentials.csv"));
+    let uac04 = rows.iter().find(|r| &r[0] == "CE-UAC-04").unwrap();
+    assert_eq!(&uac04[4], "incomplete");
+    assert!(
+        uac04[12].contains("iam.console-mfa"),
+        "the reason names the check: {}",
+        &uac04[12]
+    );
+    let findings = read_json(&out.join("findings.json"));
+    let console = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check_id"] == "iam.console-mfa")
+        .unwrap();
+    assert_eq!(console["status"], "not-assessed");
+    assert!(
+        console["reason"]
+            .as_str()
+            .unwrap()
+            .contains("credential report"),
+        "{console}"
+    );
+}
+
+#[test]
+fn an_attestation_for_an_unknown_control_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("attestations.toml");
+    fs::write(
+        &file,
+        "[[attestation]]\ncontrols = [\"iso27001:9.99\"]\nstatus = \"implemented\"\nstatement = \"x\"\n\
+         attested_by = \"A\"\ndate = 2026-01-01\nexpires = 2027-01-01\n",
+    )
+    .unwrap();
+    auditpack()
+        .args([
+            "run",
+            "--from-exports",
+            &format!("{SAMPLE}/export"),
+            "--attestations",
+        ])
+        .arg(&file)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "attestation 1: control `iso27001:9.99` does not exist",
+        ));
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
+
+#[test]
+fn a_missing_approved_image_list_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    auditpack()
+        .args([
+            "run",
+            "--from-exports",
+            &format!("{SAMPLE}/export"),
+            "--approved-images",
+            "/nonexistent/approved.toml",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/approved.toml"));
+}
+
+#[test]
+fn assess_refuses_a_folder_that_is_not_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    auditpack()
+        .arg("assess")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(dir.path().join("a"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a snapshot folder"));
+}
+
+#[test]
+fn two_assessments_of_one_snapshot_are_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = snapshot_of(Path::new(&format!("{SAMPLE}/export")), dir.path());
+    for name in ["a", "b"] {
+        auditpack()
+            .arg("assess")
+            .arg(&snapshot)
+            .arg("--out")
+            .arg(dir.path().join(name))
+            .args(sample_args())
+            .assert()
+            .success();
+    }
+    for file in common::tree(&dir.path().join("a")) {
+        assert_eq!(
+            fs::read(dir.path().join("a").join(&file)).unwrap(),
+            fs::read(dir.path().join("b").join(&file)).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn run_json_prints_one_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = auditpack()
+        .args([
+            "run",
+            "--json",
+            "--from-exports",
+            &format!("{SAMPLE}/export"),
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let summary: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(summary["accounts"][0], "210987654321");
+    assert_eq!(summary["frameworks"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_security_group_named_like_a_formula_stays_text_in_the_csv() {
+    let export = Export::complete("eu-west-2");
+    export.call(
+        "eu-west-2",
+        "ec2/describe-security-groups",
+        r#"{"SecurityGroups":[{"GroupId":"sg-1","GroupName":"=HYPERLINK(\"http://x\",\"click\")",
+            "IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}]}"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = snapshot_of(export.root(), dir.path());
+    let out = dir.path().join("assessment");
+    auditpack()
+        .arg("assess")
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    for file in common::tree(&out).iter().filter(|f| f.ends_with(".csv")) {
+        for row in csv_rows(&out.join(file)) {
+            for cell in row.iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{file}: {cell}"
+                );
+            }
+        }
+    }
+}
