@@ -18,7 +18,7 @@ use crate::snapshot::read::Answer;
 use crate::snapshot::shapes::{
     Instance, Instances, IpPermission, NetworkAcl, NetworkAcls, SecurityGroup, SecurityGroups,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Remote administration: SSH, Telnet, RDP, VNC (5500 reverse, 5900).
 pub const ADMIN_PORTS: [u16; 5] = [22, 23, 3389, 5500, 5900];
@@ -324,7 +324,7 @@ fn each_group(
     id: &str,
     account: &str,
     region: &str,
-    mut judge: impl FnMut(&SecurityGroup, usize, &str, Option<&Instances>) -> Option<Finding>,
+    mut judge: impl FnMut(&SecurityGroup, usize, &str, Option<&GroupUsers>) -> Option<Finding>,
 ) -> Vec<Finding> {
     let answer = ctx.snapshot.answer::<SecurityGroups>(account, region);
     let Some(groups) = answer.value() else {
@@ -335,11 +335,12 @@ fn each_group(
     };
     let file = answer.file().unwrap_or_default();
     let instances = ctx.snapshot.answer::<Instances>(account, region);
+    let users = instances.value().map(GroupUsers::of);
     let mut findings: Vec<Finding> = groups
         .security_groups
         .iter()
         .enumerate()
-        .filter_map(|(index, group)| judge(group, index, file, instances.value()))
+        .filter_map(|(index, group)| judge(group, index, file, users.as_ref()))
         .collect();
     if let Answer::Partial { .. } = answer {
         findings.push(unavailable(
@@ -367,35 +368,56 @@ fn group_finding(
         .evidence(file, pointer(&[&"SecurityGroups", &index]))
 }
 
+/// The instances of a region by the security groups they use, built once
+/// per region so that judging a group does not scan every instance.
+pub struct GroupUsers<'a> {
+    by_group: HashMap<&'a str, Vec<&'a Instance>>,
+}
+
+impl<'a> GroupUsers<'a> {
+    pub fn of(instances: &'a Instances) -> GroupUsers<'a> {
+        let mut by_group: HashMap<&str, Vec<&Instance>> = HashMap::new();
+        for instance in instances.iter() {
+            for group in group_ids(instance) {
+                by_group.entry(group).or_default().push(instance);
+            }
+        }
+        GroupUsers { by_group }
+    }
+
+    pub fn of_group(&self, group_id: &str) -> &[&'a Instance] {
+        self.by_group.get(group_id).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The security groups an instance uses, on the instance and on each of
+/// its network interfaces.
+pub fn group_ids(instance: &Instance) -> BTreeSet<&str> {
+    let on_instance = instance.security_groups.iter();
+    let on_interfaces = instance
+        .network_interfaces
+        .iter()
+        .flat_map(|n| n.groups.iter());
+    on_instance
+        .chain(on_interfaces)
+        .filter_map(|g| g.group_id.as_deref())
+        .collect()
+}
+
 /// Which instances use `group`: a running instance with a public address
 /// behind an open group is reachable now; a group attached to nothing is
 /// a risk waiting for its first instance.
-fn attachment(group: &SecurityGroup, instances: Option<&Instances>) -> String {
-    let Some(instances) = instances else {
+fn attachment(group: &SecurityGroup, users: Option<&GroupUsers>) -> String {
+    let Some(users) = users else {
         return "which instances use the group is unknown (describe-instances unavailable)".into();
     };
     let group_id = group.group_id.as_deref().unwrap_or_default();
-    let users: Vec<&Instance> = instances
-        .iter()
-        .filter(|i| uses_group(i, group_id))
-        .collect();
+    let users = users.of_group(group_id);
     if users.is_empty() {
         return "attached to no instance".into();
     }
     let described: Vec<String> = users.iter().map(|i| describe_instance(i)).collect();
     format!("attached to {}", described.join(", "))
-}
-
-pub fn uses_group(instance: &Instance, group_id: &str) -> bool {
-    instance
-        .security_groups
-        .iter()
-        .any(|g| g.group_id.as_deref() == Some(group_id))
-        || instance.network_interfaces.iter().any(|n| {
-            n.groups
-                .iter()
-                .any(|g| g.group_id.as_deref() == Some(group_id))
-        })
 }
 
 fn describe_instance(instance: &Instance) -> String {

@@ -7,12 +7,14 @@
 //! and are no EC2 instance, so they are not joined to any.
 
 use super::Check;
-use super::network::{ADMIN_PORTS, instance_name, public_ip, uses_group, world_open_ports};
+use super::network::{ADMIN_PORTS, group_ids, instance_name, public_ip, world_open_ports};
 use crate::assess::context::{Context, unavailable};
 use crate::assess::finding::{Finding, FindingBuilder, pointer};
 use crate::snapshot::read::Answer;
-use crate::snapshot::shapes::{Instance, InstanceInformation, Instances, SecurityGroups};
-use std::collections::BTreeSet;
+use crate::snapshot::shapes::{
+    Instance, InstanceInformation, Instances, SecurityGroup, SecurityGroups,
+};
+use std::collections::{BTreeSet, HashMap};
 
 pub static CHECKS: &[Check] = &[
     Check {
@@ -104,26 +106,35 @@ fn no_direct_admin(ctx: &Context) -> Vec<Finding> {
     let id = "remote.no-direct-admin";
     ctx.each_region(id, |account, region| {
         let groups = ctx.snapshot.answer::<SecurityGroups>(account, region);
+        // Each group by ID, with its index for evidence pointers.
+        let by_id: HashMap<&str, (usize, &SecurityGroup)> = groups
+            .value()
+            .map(|list| {
+                let with_ids = list.security_groups.iter().enumerate();
+                with_ids
+                    .filter_map(|(i, g)| Some((g.group_id.as_deref()?, (i, g))))
+                    .collect()
+            })
+            .unwrap_or_default();
         each_instance(ctx, id, account, region, |instance, builder| {
-            let Some(list) = groups.value() else {
+            if groups.value().is_none() {
                 return unavailable(builder, &groups);
-            };
+            }
             let file = groups.file().unwrap_or_default();
             let instance_id = instance.instance_id.as_deref().unwrap_or_default();
             let mut open = BTreeSet::new();
             let mut builder = builder;
-            for (index, group) in list.security_groups.iter().enumerate() {
-                if !uses_group(instance, group.group_id.as_deref().unwrap_or_default()) {
+            for group_id in group_ids(instance) {
+                let Some(&(index, group)) = by_id.get(group_id) else {
                     continue;
-                }
+                };
                 let (ports, sources) = world_open_ports(group, &ADMIN_PORTS);
                 if !ports.is_empty() {
                     builder = builder.evidence(file, pointer(&[&"SecurityGroups", &index]));
-                    open.extend(
-                        sources
-                            .into_iter()
-                            .flat_map(|s| ports.iter().map(move |p| (*p, s.clone()))),
-                    );
+                    let pairs = sources
+                        .into_iter()
+                        .flat_map(|s| ports.iter().map(move |p| (*p, s.clone())));
+                    open.extend(pairs);
                 }
             }
             judge_reach(builder, instance, instance_id, &open)
