@@ -22,7 +22,12 @@
 
 pub mod assess;
 pub mod attest;
+pub mod bag;
+pub mod bundle;
 pub mod collect;
 pub mod controls;
+pub mod digest;
+pub mod sign;
 pub mod snapshot;
 pub mod staging;
+pub mod verify;

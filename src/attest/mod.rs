@@ -19,8 +19,6 @@
 //! become evidence. An attestation past its expiry counts as missing.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use time::{Date, OffsetDateTime};
 
@@ -178,25 +176,12 @@ fn to_date(value: &toml::value::Datetime, field: &str) -> Result<Date, String> {
 
 fn attach(base: &Path, written: &str) -> Result<Attachment, String> {
     let resolved = base.join(written);
-    let mut file = std::fs::File::open(&resolved)
+    let (sha256, bytes) = crate::digest::sha256_file(&resolved)
         .map_err(|e| format!("attachment `{written}` ({}): {e}", resolved.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = file
-            .read(&mut buffer)
-            .map_err(|e| format!("attachment `{written}`: {e}"))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        bytes += n as u64;
-    }
     Ok(Attachment {
         path: written.into(),
         resolved,
-        sha256: hex::encode(hasher.finalize()),
+        sha256,
         bytes,
     })
 }
@@ -230,7 +215,7 @@ attachments = ["cert.txt"]
         assert_eq!(list[0].attachments[0].bytes, 11);
         assert_eq!(
             list[0].attachments[0].sha256,
-            hex::encode(Sha256::digest(b"certificate"))
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b"certificate"))
         );
         assert!(list[0].covers("iso27001", "5.35"));
     }

@@ -114,7 +114,8 @@ fn load_attestations(path: &Path, mappings: &Mappings) -> Result<Vec<Attestation
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let loaded = args.inputs.load()?;
     let snapshot = Snapshot::open(&args.snapshot)?;
-    finish(&snapshot, &loaded, &args.out, &args.verdict, global)
+    let (_, code) = finish(&snapshot, &loaded, &args.out, &args.verdict, global)?;
+    Ok(code)
 }
 
 /// Assesses an open snapshot, writes the folder, prints the summary and
@@ -125,7 +126,7 @@ pub fn finish(
     out: &Path,
     verdict: &Verdict,
     global: Global,
-) -> Result<ExitCode> {
+) -> Result<(Assessment, ExitCode)> {
     let result = assessment::run(
         snapshot,
         &loaded.mappings,
@@ -151,7 +152,8 @@ pub fn finish(
         "Wrote",
         &format!("assessment to {}", written.display()),
     );
-    Ok(exit_code(&result, verdict))
+    let code = exit_code(&result, verdict);
+    Ok((result, code))
 }
 
 fn exit_code(result: &Assessment, verdict: &Verdict) -> ExitCode {

@@ -5,9 +5,12 @@
 //! lines and errors go to standard error.
 
 mod assess;
+mod bundle;
 mod collect;
+mod keygen;
 mod output;
 mod run;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,7 +43,13 @@ enum Command {
     Collect(collect::Args),
     /// Judge a snapshot: findings per resource, status per control.
     Assess(assess::Args),
-    /// The whole job on an export: snapshot and assessment in one folder.
+    /// Seal an assessed snapshot into a signed BagIt zip for an auditor.
+    Bundle(bundle::Args),
+    /// Check a bundle offline: structure, every SHA-256, the signature.
+    Verify(verify::Args),
+    /// Make an Ed25519 key to sign bundles with.
+    Keygen(keygen::Args),
+    /// The whole job on an export: snapshot, assessment and signed bundle.
     Run(run::Args),
 }
 
@@ -67,6 +76,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Collect(args) => collect::run(args, global),
         Command::Assess(args) => assess::run(args, global),
+        Command::Bundle(args) => bundle::run(args, global),
+        Command::Verify(args) => verify::run(args, global),
+        Command::Keygen(args) => keygen::run(args, global),
         Command::Run(args) => run::run(args, global),
     };
     match result {

@@ -1,11 +1,15 @@
-//! `auditpack run`: the main job, everything into one output folder.
+//! `auditpack run`: the main job, everything into one output folder: the
+//! snapshot, the assessment, and the signed bundle for the auditor.
 
 use super::assess::{Inputs, Verdict, finish};
+use super::bundle::{Seal, public_key_hint, report, seal};
 use super::{Global, output};
-use anyhow::Result;
+use anyhow::{Context, Result};
+use auditpack::bundle::{Evidence, bag_name};
 use auditpack::collect::{self, ExportOptions};
 use auditpack::snapshot::read::Snapshot;
-use std::path::PathBuf;
+use ssh_key::PrivateKey;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -15,21 +19,38 @@ pub struct Args {
     #[arg(long, value_name = "DIR", required = true)]
     pub from_exports: PathBuf,
 
-    /// Output folder: OUT/snapshot and OUT/assessment.
+    /// Output folder: OUT/snapshot, OUT/assessment and the bundle.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
+
+    /// Private key to sign the bundle with. Without one, a demo key is made
+    /// in OUT and the bundle says it was signed with a demo key.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<PathBuf>,
 
     #[command(flatten)]
     pub inputs: Inputs,
 
     #[command(flatten)]
+    pub seal: Seal,
+
+    #[command(flatten)]
     pub verdict: Verdict,
 }
+
+/// The demo key's file name inside OUT.
+const DEMO_KEY: &str = "demo-signing-key";
 
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     // Every input is read and checked before the export is, so a typo in a
     // file name fails at once.
     let loaded = args.inputs.load()?;
+    let key = args
+        .key
+        .as_deref()
+        .map(auditpack::sign::load_private)
+        .transpose()?;
+    let date = args.seal.date()?;
     let assessment_out = args.out.join("assessment");
     if assessment_out.exists() && !args.verdict.force {
         anyhow::bail!(
@@ -38,7 +59,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         );
     }
     let options = ExportOptions {
-        exports: args.from_exports,
+        exports: args.from_exports.clone(),
         out: args.out.join("snapshot"),
         replace: args.verdict.force,
         now: super::now()?,
@@ -49,5 +70,57 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         output::collection(&collected, &options.exports, false, global)?;
     }
     let snapshot = Snapshot::open(&collected.path)?;
-    finish(&snapshot, &loaded, &assessment_out, &args.verdict, global)
+    let (result, code) = finish(&snapshot, &loaded, &assessment_out, &args.verdict, global)?;
+
+    let (key, key_path, demo) = match (key, &args.key) {
+        (Some(key), Some(path)) => (key, path.clone(), false),
+        _ => {
+            let (key, path) = demo_key(&args.out, global)?;
+            (key, path, true)
+        }
+    };
+    let attestations = args
+        .inputs
+        .attestations
+        .as_deref()
+        .map(|p| (p, loaded.attestations.as_slice()));
+    let evidence = Evidence {
+        snapshot: &snapshot,
+        assessment: &result,
+        attestations,
+        organisation: args.seal.organisation.clone(),
+        previous: args.seal.previous.as_deref(),
+        key: &key,
+        demo_key: demo,
+        date,
+    };
+    let out = args.out.join(format!("{}.zip", bag_name(&snapshot)));
+    let written = seal(&evidence, &out, args.verdict.force)?;
+    report(&written, &public_key_hint(&key_path), global);
+    if demo {
+        output::status(
+            global,
+            "Warning",
+            "signed with a DEMO key made for this trial; for real evidence, make your own \
+             with `auditpack keygen --out KEY` and pass --key KEY",
+        );
+    }
+    Ok(code)
+}
+
+/// The demo key in `out`, made on first use and reused after, so the
+/// public key handed over with earlier bundles stays valid.
+fn demo_key(out: &Path, global: Global) -> Result<(PrivateKey, PathBuf)> {
+    let path = out.join(DEMO_KEY);
+    if !path.exists() {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("cannot create `{}`", out.display()))?;
+        let made = auditpack::sign::keygen(&path, "auditpack-demo-key")?;
+        output::status(
+            global,
+            "Made",
+            &format!("DEMO signing key {} ({})", path.display(), made.fingerprint),
+        );
+    }
+    Ok((auditpack::sign::load_private(&path)?, path))
 }

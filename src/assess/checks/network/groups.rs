@@ -1,0 +1,166 @@
+//! The security group checks: administration, database or every port open
+//! to the internet, and default groups that still allow traffic. Each
+//! security group gets one finding per check, saying which instances use
+//! it.
+
+use super::instances::{GroupUsers, attachment};
+use super::rules::{WorldRule, exposure, protocol_name, world_rules};
+use super::{ADMIN_PORTS, DATABASE_PORTS};
+use crate::assess::context::{Context, unavailable};
+use crate::assess::finding::{Finding, pointer};
+use crate::snapshot::read::Answer;
+use crate::snapshot::shapes::{Instances, SecurityGroup, SecurityGroups};
+use std::collections::BTreeSet;
+
+pub(super) fn admin_ports(ctx: &Context) -> Vec<Finding> {
+    port_check(ctx, "net.admin-ports-world", &ADMIN_PORTS, "administration")
+}
+
+pub(super) fn db_ports(ctx: &Context) -> Vec<Finding> {
+    port_check(ctx, "net.db-ports-world", &DATABASE_PORTS, "database")
+}
+
+fn port_check(ctx: &Context, id: &str, ports: &[u16], kind: &str) -> Vec<Finding> {
+    ctx.each_region(id, |account, region| {
+        each_group(ctx, id, account, region, |group, index, file, instances| {
+            let found = exposure(group, index, ports);
+            let builder = group_finding(id, account, region, group, file, index);
+            if found.ports.is_empty() {
+                let list: Vec<String> = ports.iter().map(u16::to_string).collect();
+                return Some(builder.pass(format!(
+                    "no rule opens {kind} ports ({}) to the internet",
+                    list.join(", ")
+                )));
+            }
+            let builder = found
+                .rules
+                .iter()
+                .fold(builder, |b, r| b.evidence(file, r.source_pointer.clone()));
+            let rules: Vec<String> = found.rules.iter().map(WorldRule::describe).collect();
+            let protocols: BTreeSet<&str> = found
+                .rules
+                .iter()
+                .map(|r| protocol_name(r.protocol))
+                .collect();
+            let sources: BTreeSet<&str> = found.rules.iter().map(|r| r.source.as_str()).collect();
+            let port_list: Vec<String> = found.ports.iter().map(u16::to_string).collect();
+            Some(
+                builder
+                    .exposure(
+                        found.ports.iter().copied().collect(),
+                        protocols.into_iter().collect::<Vec<_>>().join(", "),
+                        sources.into_iter().collect::<Vec<_>>().join(", "),
+                    )
+                    .fail(format!(
+                        "{kind} port{} {} open to the internet ({}); {}",
+                        if found.ports.len() == 1 { "" } else { "s" },
+                        port_list.join(", "),
+                        rules.join("; "),
+                        attachment(group, instances)
+                    )),
+            )
+        })
+    })
+}
+
+pub(super) fn all_ports(ctx: &Context) -> Vec<Finding> {
+    let id = "net.all-ports-world";
+    ctx.each_region(id, |account, region| {
+        each_group(ctx, id, account, region, |group, index, file, instances| {
+            let open: Vec<WorldRule> = world_rules(group, index)
+                .into_iter()
+                .filter(WorldRule::opens_everything)
+                .collect();
+            let builder = group_finding(id, account, region, group, file, index);
+            if open.is_empty() {
+                return Some(builder.pass("no rule opens every port to the internet"));
+            }
+            let rules: Vec<String> = open.iter().map(WorldRule::describe).collect();
+            let builder = open
+                .iter()
+                .fold(builder, |b, r| b.evidence(file, r.source_pointer.clone()));
+            Some(builder.fail(format!(
+                "every port is open to the internet ({}); {}",
+                rules.join("; "),
+                attachment(group, instances)
+            )))
+        })
+    })
+}
+
+pub(super) fn default_groups(ctx: &Context) -> Vec<Finding> {
+    let id = "net.default-sg-closed";
+    ctx.each_region(id, |account, region| {
+        each_group(ctx, id, account, region, |group, index, file, _| {
+            if group.group_name.as_deref() != Some("default") {
+                return None;
+            }
+            let builder = group_finding(id, account, region, group, file, index);
+            let (inbound, outbound) = (
+                group.ip_permissions.len(),
+                group.ip_permissions_egress.len(),
+            );
+            Some(builder.verdict(
+                inbound == 0 && outbound == 0,
+                "the default group has no inbound and no outbound rules",
+                format!(
+                    "the default group still has {inbound} inbound and {outbound} outbound rule{}; \
+                     remove them so that every resource needs a group of its own",
+                    if inbound + outbound == 1 { "" } else { "s" }
+                ),
+            ))
+        })
+    })
+}
+
+/// Runs `judge` on every security group of a region, keeping the findings
+/// it gives; an unavailable or partial listing adds a not-assessed finding
+/// for the region.
+fn each_group(
+    ctx: &Context,
+    id: &str,
+    account: &str,
+    region: &str,
+    mut judge: impl FnMut(&SecurityGroup, usize, &str, Option<&GroupUsers>) -> Option<Finding>,
+) -> Vec<Finding> {
+    let answer = ctx.snapshot.answer::<SecurityGroups>(account, region);
+    let Some(groups) = answer.value() else {
+        return vec![unavailable(
+            Finding::on(id, account, region, region),
+            &answer,
+        )];
+    };
+    let file = answer.file().unwrap_or_default();
+    let instances = ctx.snapshot.answer::<Instances>(account, region);
+    let users = instances.value().map(GroupUsers::of);
+    let mut findings: Vec<Finding> = groups
+        .security_groups
+        .iter()
+        .enumerate()
+        .filter_map(|(index, group)| judge(group, index, file, users.as_ref()))
+        .collect();
+    if let Answer::Partial { .. } = answer {
+        findings.push(unavailable(
+            Finding::on(id, account, region, region),
+            &answer,
+        ));
+    }
+    findings
+}
+
+fn group_finding(
+    id: &str,
+    account: &str,
+    region: &str,
+    group: &SecurityGroup,
+    file: &str,
+    index: usize,
+) -> crate::assess::finding::FindingBuilder {
+    let group_id = group
+        .group_id
+        .clone()
+        .unwrap_or_else(|| format!("group #{index}"));
+    Finding::on(id, account, region, group_id)
+        .name(group.group_name.as_deref())
+        .evidence(file, pointer(&[&"SecurityGroups", &index]))
+}

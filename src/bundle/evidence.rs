@@ -1,0 +1,189 @@
+//! Putting an assessed snapshot into a bundle: the payload (snapshot,
+//! assessment, attestations and their attachments) and the `Auditpack-*`
+//! fields of `bag-info.txt`.
+
+use super::{BundleError, Description, Payload, Written, collect_payload, write};
+use crate::attest::Attestation;
+use crate::controls::Assessment;
+use crate::snapshot::read::Snapshot;
+use ssh_key::PrivateKey;
+use std::path::{Component, Path, PathBuf};
+use time::OffsetDateTime;
+
+/// What to seal, and how.
+pub struct Evidence<'a> {
+    pub snapshot: &'a Snapshot,
+    pub assessment: &'a Assessment,
+    /// The attestation file as given, and what was read from it.
+    pub attestations: Option<(&'a Path, &'a [Attestation])>,
+    pub organisation: Option<String>,
+    /// The previous quarter's bundle, whose digest chains this one to it.
+    pub previous: Option<&'a Path>,
+    pub key: &'a PrivateKey,
+    /// A key made up by `auditpack run` for a demonstration, said so in
+    /// the bundle.
+    pub demo_key: bool,
+    pub date: OffsetDateTime,
+}
+
+/// The bag name: `auditpack-ACCOUNT-YYYYQn`, the quarter of the evidence.
+pub fn bag_name(snapshot: &Snapshot) -> String {
+    let as_of = OffsetDateTime::parse(
+        &snapshot.info.as_of,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let quarter = (u8::from(as_of.month()) - 1) / 3 + 1;
+    let accounts: Vec<&str> = snapshot
+        .info
+        .accounts
+        .iter()
+        .map(|a| a.account_id.as_str())
+        .collect();
+    let who = match accounts.as_slice() {
+        [] => "no-account".to_string(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first}-and-{}-more", rest.len()),
+    };
+    format!("auditpack-{who}-{}Q{quarter}", as_of.year())
+}
+
+/// Writes the bundle at `out`.
+pub fn seal(evidence: &Evidence, out: &Path, replace: bool) -> Result<Written, BundleError> {
+    let staging = tempfile::tempdir().map_err(|source| BundleError::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let assessment_dir = staging.path().join("assessment");
+    evidence
+        .assessment
+        .write(&assessment_dir, false)
+        .map_err(|source| BundleError::Io {
+            path: assessment_dir.clone(),
+            source,
+        })?;
+
+    let mut files: Vec<(&Path, String)> = Vec::new();
+    let mut attachments: Vec<(PathBuf, String)> = Vec::new();
+    if let Some((file, list)) = evidence.attestations {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "attestations.toml".into());
+        files.push((file, format!("data/attestations/{name}")));
+        for attachment in list.iter().flat_map(|a| &a.attachments) {
+            let inside = plain_relative(&attachment.path).ok_or_else(|| BundleError::Input {
+                path: file.to_path_buf(),
+                message: format!(
+                    "attachment `{}` must be a path inside the attestation file's folder",
+                    attachment.path
+                ),
+            })?;
+            attachments.push((
+                attachment.resolved.clone(),
+                format!("data/attestations/{inside}"),
+            ));
+        }
+    }
+    attachments.sort();
+    attachments.dedup();
+    files.extend(attachments.iter().map(|(p, b)| (p.as_path(), b.clone())));
+    let payload: Vec<Payload> = collect_payload(
+        &[
+            (&evidence.snapshot.root, "data/snapshot"),
+            (&assessment_dir, "data/assessment"),
+        ],
+        &files,
+    )?;
+
+    let description = Description {
+        name: bag_name(evidence.snapshot),
+        organisation: evidence.organisation.clone(),
+        fields: fields(evidence)?,
+    };
+    write(
+        &payload,
+        &description,
+        evidence.key,
+        evidence.date,
+        out,
+        replace,
+    )
+}
+
+/// A relative path with only plain components, `/`-separated.
+fn plain_relative(path: &str) -> Option<String> {
+    let parts: Option<Vec<String>> = Path::new(path)
+        .components()
+        .map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
+}
+
+fn fields(evidence: &Evidence) -> Result<Vec<(String, String)>, BundleError> {
+    let info = &evidence.snapshot.info;
+    let mut regions: Vec<&str> = info
+        .accounts
+        .iter()
+        .flat_map(|a| a.regions.iter().map(String::as_str))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    let accounts: Vec<&str> = info
+        .accounts
+        .iter()
+        .map(|a| a.account_id.as_str())
+        .collect();
+    let frameworks: Vec<String> = evidence
+        .assessment
+        .frameworks
+        .iter()
+        .map(|f| format!("{} ({})", f.short_name, f.framework))
+        .collect();
+    let previous = match evidence.previous {
+        Some(path) => digest_file(path)?,
+        None => "none".to_string(),
+    };
+    let mut fields = vec![
+        ("Auditpack-Accounts", accounts.join(" ")),
+        ("Auditpack-Regions", regions.join(" ")),
+        (
+            "Auditpack-Collection-Window",
+            format!("{}/{}", info.as_of, info.collected_at),
+        ),
+        (
+            "Auditpack-Evidence-Source",
+            format!("{:?}", info.source).to_lowercase(),
+        ),
+        (
+            "Auditpack-Tool-Version",
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+        ("Auditpack-Frameworks", frameworks.join("; ")),
+        ("Auditpack-Previous-Bundle-SHA256", previous),
+    ];
+    if evidence.demo_key {
+        fields.push((
+            "Auditpack-Signer-Key",
+            "DEMO key made by `auditpack run` for a trial; not evidence of who sealed this bundle"
+                .into(),
+        ));
+    }
+    Ok(fields
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect())
+}
+
+/// The SHA-256 of a whole file.
+pub fn digest_file(path: &Path) -> Result<String, BundleError> {
+    crate::digest::sha256_file(path)
+        .map(|(digest, _)| digest)
+        .map_err(|source| BundleError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}

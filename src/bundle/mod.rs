@@ -1,0 +1,319 @@
+//! The evidence bundle: one BagIt 1.0 bag in a zip, signed.
+//!
+//! ```text
+//! auditpack-210987654321-2026Q4/
+//!   bag-info.txt  bagit.txt
+//!   data/snapshot/...       the raw evidence, as collected
+//!   data/assessment/...     findings.json, controls-<framework>.csv, summary.json
+//!   data/attestations/...   the attestation file and its attachments
+//!   manifest-sha256.txt     every payload file
+//!   tagmanifest-sha256.txt  bagit.txt, bag-info.txt, manifest-sha256.txt
+//!   tagmanifest-sha256.txt.sig   SSH signature over the tag manifest
+//! ```
+//!
+//! Entries are written in name order, which puts every payload file before
+//! the manifests: each file is read once, hashed as it is compressed, and
+//! never held in memory whole. With the same inputs, key and date the zip
+//! is the same to the byte: sorted entries, one fixed time, fixed modes.
+
+mod evidence;
+mod payload;
+
+pub use evidence::{Evidence, bag_name, digest_file, seal};
+
+pub use payload::{Payload, collect_payload};
+
+use crate::bag::{
+    self, BAGIT_FILE, BAGIT_TXT, INFO_FILE, MANIFEST_FILE, SIGNATURE_FILE, TAG_MANIFEST_FILE,
+};
+use sha2::{Digest, Sha256};
+use ssh_key::PrivateKey;
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+/// Why a bundle could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("`{}` already exists", .0.display())]
+    Exists(PathBuf),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: {message}", path.display())]
+    Input { path: PathBuf, message: String },
+    #[error("writing the zip: {0}")]
+    Zip(String),
+}
+
+/// What goes into `bag-info.txt` besides the BagIt fields.
+#[derive(Debug, Clone)]
+pub struct Description {
+    /// The bag's name, also its top folder and `External-Identifier`.
+    pub name: String,
+    pub organisation: Option<String>,
+    /// `Auditpack-*` fields, in order.
+    pub fields: Vec<(String, String)>,
+}
+
+/// A bundle written.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub path: PathBuf,
+    pub name: String,
+    pub files: u64,
+    pub bytes: u64,
+    pub tag_manifest_sha256: String,
+    pub signer_fingerprint: String,
+}
+
+/// Writes the bag of `payload` as a zip at `out`, signed with `key`.
+/// Nothing is left at `out` if anything fails.
+pub fn write(
+    payload: &[Payload],
+    description: &Description,
+    key: &PrivateKey,
+    date: OffsetDateTime,
+    out: &Path,
+    replace: bool,
+) -> Result<Written, BundleError> {
+    if out.exists() && !replace {
+        return Err(BundleError::Exists(out.to_path_buf()));
+    }
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|source| BundleError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let temp = tempfile::Builder::new()
+        .prefix(".auditpack-bundle-")
+        .tempfile_in(&dir)
+        .map_err(|source| BundleError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+    let file = temp.reopen().map_err(|source| BundleError::Io {
+        path: temp.path().to_path_buf(),
+        source,
+    })?;
+    let mut writer = BagWriter::new(
+        BufWriter::with_capacity(1 << 20, file),
+        &description.name,
+        date,
+    );
+
+    let fingerprint = crate::sign::fingerprint(key.public_key());
+    let bytes: u64 = payload.iter().map(|p| p.size).sum();
+    let info = info_text(description, &fingerprint, bytes, payload.len() as u64, date);
+    writer.add(INFO_FILE, info.as_bytes())?;
+    writer.add(BAGIT_FILE, BAGIT_TXT.as_bytes())?;
+
+    let mut manifest = String::new();
+    for item in payload {
+        let digest = writer.add_file(item)?;
+        manifest.push_str(&bag::manifest_line(&digest, &item.bag_path));
+    }
+    writer.add(MANIFEST_FILE, manifest.as_bytes())?;
+
+    let mut tag_manifest = String::new();
+    for (name, text) in [
+        (BAGIT_FILE, BAGIT_TXT),
+        (INFO_FILE, info.as_str()),
+        (MANIFEST_FILE, manifest.as_str()),
+    ] {
+        tag_manifest.push_str(&bag::manifest_line(
+            &hex::encode(Sha256::digest(text.as_bytes())),
+            name,
+        ));
+    }
+    tag_manifest = sorted_lines(&tag_manifest);
+    writer.add(TAG_MANIFEST_FILE, tag_manifest.as_bytes())?;
+    let signature = crate::sign::sign(key, tag_manifest.as_bytes()).map_err(BundleError::Zip)?;
+    writer.add(SIGNATURE_FILE, signature.as_bytes())?;
+    writer.finish()?;
+
+    // A bundle is made to be handed over: readable by all, like any file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let readable = std::fs::Permissions::from_mode(0o644);
+        std::fs::set_permissions(temp.path(), readable).map_err(|source| BundleError::Io {
+            path: temp.path().to_path_buf(),
+            source,
+        })?;
+    }
+    temp.persist(out).map_err(|e| BundleError::Io {
+        path: out.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(Written {
+        path: out.to_path_buf(),
+        name: description.name.clone(),
+        files: payload.len() as u64,
+        bytes,
+        tag_manifest_sha256: hex::encode(Sha256::digest(tag_manifest.as_bytes())),
+        signer_fingerprint: fingerprint,
+    })
+}
+
+/// Manifest lines sorted by path, so the text does not depend on the order
+/// files were met.
+fn sorted_lines(text: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_by_key(|l| l.split_once("  ").map(|(_, p)| p).unwrap_or(l));
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+fn info_text(
+    d: &Description,
+    fingerprint: &str,
+    bytes: u64,
+    files: u64,
+    date: OffsetDateTime,
+) -> String {
+    let mut fields = vec![
+        (
+            "Source-Organization".to_string(),
+            d.organisation
+                .clone()
+                .unwrap_or_else(|| "not stated".into()),
+        ),
+        ("Bagging-Date".to_string(), date.date().to_string()),
+        ("Payload-Oxum".to_string(), bag::oxum(bytes, files)),
+        ("External-Identifier".to_string(), d.name.clone()),
+        (
+            "Bag-Software-Agent".to_string(),
+            format!("auditpack {}", env!("CARGO_PKG_VERSION")),
+        ),
+    ];
+    fields.extend(d.fields.iter().cloned());
+    fields.push((
+        "Auditpack-Signer-Fingerprint".to_string(),
+        fingerprint.to_string(),
+    ));
+    bag::render_info(&fields)
+}
+
+/// Writes bag entries into a zip under the bag's top folder.
+struct BagWriter<W: Write + Seek> {
+    zip: ZipWriter<W>,
+    name: String,
+    options: SimpleFileOptions,
+}
+
+impl<W: Write + Seek> BagWriter<W> {
+    fn new(inner: W, name: &str, date: OffsetDateTime) -> Self {
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(6))
+            .last_modified_time(dos_time(date))
+            .unix_permissions(0o644);
+        BagWriter {
+            zip: ZipWriter::new(inner),
+            name: name.to_string(),
+            options,
+        }
+    }
+
+    fn start(&mut self, path: &str, size: u64) -> Result<(), BundleError> {
+        // Entries of 4 GiB or more need ZIP64 headers, decided up front.
+        let options = self.options.large_file(size >= u64::from(u32::MAX));
+        self.zip
+            .start_file(format!("{}/{path}", self.name), options)
+            .map_err(|e| BundleError::Zip(e.to_string()))
+    }
+
+    fn add(&mut self, path: &str, bytes: &[u8]) -> Result<(), BundleError> {
+        self.start(path, bytes.len() as u64)?;
+        self.zip
+            .write_all(bytes)
+            .map_err(|e| BundleError::Zip(e.to_string()))
+    }
+
+    /// Streams a payload file into the zip, hashing it on the way; returns
+    /// its SHA-256.
+    fn add_file(&mut self, item: &Payload) -> Result<String, BundleError> {
+        let io = |source| BundleError::Io {
+            path: item.source.clone(),
+            source,
+        };
+        let mut file = File::open(&item.source).map_err(io)?;
+        self.start(&item.bag_path, item.size)?;
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0u8; 1 << 20];
+        let mut read = 0u64;
+        loop {
+            let n = file.read(&mut buffer).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            self.zip
+                .write_all(&buffer[..n])
+                .map_err(|e| BundleError::Zip(e.to_string()))?;
+            read += n as u64;
+        }
+        if read != item.size {
+            return Err(BundleError::Input {
+                path: item.source.clone(),
+                message: format!(
+                    "changed while being bundled ({} bytes, then {read})",
+                    item.size
+                ),
+            });
+        }
+        Ok(hex::encode(hasher.finalize()))
+    }
+
+    fn finish(self) -> Result<(), BundleError> {
+        let mut inner = self
+            .zip
+            .finish()
+            .map_err(|e| BundleError::Zip(e.to_string()))?;
+        inner.flush().map_err(|e| BundleError::Zip(e.to_string()))
+    }
+}
+
+/// The zip's DOS timestamp for `date`, clamped to what DOS dates can hold
+/// (1980 to 2107): an earlier time never wraps into a future year.
+pub fn dos_time(date: OffsetDateTime) -> zip::DateTime {
+    let utc = date.to_offset(time::UtcOffset::UTC);
+    let (year, month, day) = (utc.year(), u8::from(utc.month()), utc.day());
+    let clamped = if year < 1980 {
+        zip::DateTime::from_date_and_time(1980, 1, 1, 0, 0, 0)
+    } else if year > 2107 {
+        zip::DateTime::from_date_and_time(2107, 12, 31, 23, 59, 58)
+    } else {
+        zip::DateTime::from_date_and_time(
+            year as u16,
+            month,
+            day,
+            utc.hour(),
+            utc.minute(),
+            utc.second(),
+        )
+    };
+    clamped.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_before_1980_are_clamped_not_wrapped() {
+        let t = dos_time(OffsetDateTime::UNIX_EPOCH);
+        assert_eq!((t.year(), t.month(), t.day()), (1980, 1, 1));
+        let far = dos_time(OffsetDateTime::from_unix_timestamp(5_000_000_000).unwrap());
+        assert_eq!(far.year(), 2107);
+    }
+}

@@ -1,0 +1,161 @@
+//! `auditpack bundle`: seal an assessed snapshot into a signed BagIt zip.
+
+use super::assess::Inputs;
+use super::{Global, output};
+use anyhow::{Context, Result};
+use auditpack::bundle::{self, Evidence, Written};
+use auditpack::controls::assessment;
+use auditpack::snapshot::read::Snapshot;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use time::OffsetDateTime;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Snapshot folder written by `auditpack collect`.
+    #[arg(value_name = "SNAPSHOT")]
+    pub snapshot: PathBuf,
+
+    /// Private key to sign with (`auditpack keygen --out KEY`).
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+
+    /// The bundle to write.
+    #[arg(long, value_name = "FILE.zip")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    #[command(flatten)]
+    pub seal: Seal,
+
+    /// Replace the bundle if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of sealing, shared by `bundle` and `run`.
+#[derive(Debug, clap::Args)]
+pub struct Seal {
+    /// The previous quarter's bundle: its digest chains this one to it.
+    #[arg(long, value_name = "PREV.zip")]
+    pub previous: Option<PathBuf>,
+
+    /// The organisation the evidence is about (bag-info Source-Organization).
+    #[arg(long, value_name = "NAME")]
+    pub organisation: Option<String>,
+
+    /// The bundle's date (YYYY-MM-DD or RFC 3339); by default
+    /// SOURCE_DATE_EPOCH, else now. Fixes every time inside the zip.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+impl Seal {
+    pub fn date(&self) -> Result<OffsetDateTime> {
+        match &self.date {
+            None => super::now(),
+            Some(text) => parse_date(text),
+        }
+    }
+}
+
+fn parse_date(text: &str) -> Result<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(t);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text, &format)
+        .with_context(|| format!("--date `{text}` is neither YYYY-MM-DD nor an RFC 3339 time"))?;
+    Ok(date.midnight().assume_utc())
+}
+
+pub fn run(args: Args, global: Global) -> Result<ExitCode> {
+    let loaded = args.inputs.load()?;
+    let key = auditpack::sign::load_private(&args.key)?;
+    let date = args.seal.date()?;
+    if let Some(previous) = &args.seal.previous {
+        anyhow::ensure!(
+            previous.is_file(),
+            "--previous `{}` is not a file",
+            previous.display()
+        );
+    }
+    let snapshot = Snapshot::open(&args.snapshot)?;
+    let result = assessment::run(
+        &snapshot,
+        &loaded.mappings,
+        &loaded.approved_images,
+        &loaded.attestations,
+    );
+    let attestations = args
+        .inputs
+        .attestations
+        .as_deref()
+        .map(|p| (p, loaded.attestations.as_slice()));
+    let evidence = Evidence {
+        snapshot: &snapshot,
+        assessment: &result,
+        attestations,
+        organisation: args.seal.organisation.clone(),
+        previous: args.seal.previous.as_deref(),
+        key: &key,
+        demo_key: false,
+        date,
+    };
+    let written = seal(&evidence, &args.out, args.force)?;
+    report(&written, &public_key_hint(&args.key), global);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Seals, turning "already exists" into advice.
+pub fn seal(evidence: &Evidence, out: &Path, force: bool) -> Result<Written> {
+    bundle::seal(evidence, out, force).map_err(|e| match e {
+        bundle::BundleError::Exists(path) => anyhow::anyhow!(
+            "`{}` already exists\nhelp: choose another --out, or pass --force to replace it",
+            path.display()
+        ),
+        other => other.into(),
+    })
+}
+
+/// `KEY.pub`, the file to hand the auditor.
+pub fn public_key_hint(key: &Path) -> PathBuf {
+    auditpack::sign::public_path(key)
+}
+
+/// The status lines after sealing, and the command for the auditor.
+pub fn report(written: &Written, public_key: &Path, global: Global) {
+    output::status(
+        global,
+        "Sealed",
+        &format!(
+            "{} ({} files, {} bytes of evidence) in {}",
+            written.name,
+            written.files,
+            written.bytes,
+            written.path.display()
+        ),
+    );
+    output::status(
+        global,
+        "Signed",
+        &format!("by {}", written.signer_fingerprint),
+    );
+    output::status(
+        global,
+        "",
+        &format!("tag manifest SHA-256 {}", written.tag_manifest_sha256),
+    );
+    output::status(
+        global,
+        "Auditor",
+        &format!(
+            "auditpack verify {} --key {}",
+            written.path.display(),
+            public_key.display()
+        ),
+    );
+}

@@ -1,0 +1,52 @@
+//! `auditpack keygen`: an Ed25519 signing key for bundles.
+
+use super::{Global, output};
+use anyhow::Result;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write the private key; the public key goes to KEY.pub.
+    /// Existing files are never overwritten.
+    #[arg(long, value_name = "KEY")]
+    pub out: PathBuf,
+
+    /// Who the key belongs to, for the key's comment and the
+    /// allowed-signers line (e.g. an e-mail address).
+    #[arg(long, value_name = "NAME", default_value = "auditpack-signer")]
+    pub identity: String,
+}
+
+pub fn run(args: Args, global: Global) -> Result<ExitCode> {
+    let made = auditpack::sign::keygen(&args.out, &args.identity)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", made.fingerprint)?;
+    writeln!(
+        out,
+        "{} namespaces=\"{}\" {}",
+        args.identity,
+        auditpack::sign::NAMESPACE,
+        made.public_openssh
+    )?;
+    output::status(
+        global,
+        "Wrote",
+        &format!("private key {} (keep it secret)", made.private.display()),
+    );
+    output::status(
+        global,
+        "Wrote",
+        &format!(
+            "public key {} (give it to your auditor)",
+            made.public.display()
+        ),
+    );
+    output::status(
+        global,
+        "",
+        "the second line above goes into an auditor's allowed-signers file",
+    );
+    Ok(ExitCode::SUCCESS)
+}

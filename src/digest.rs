@@ -1,0 +1,22 @@
+//! SHA-256 of whole files, read in chunks so memory stays flat.
+
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::Path;
+
+/// The file's SHA-256 (lower-case hex) and its length in bytes.
+pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        bytes += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), bytes))
+}

@@ -1,0 +1,380 @@
+//! Verifying a bundle offline, without extracting it: the zip's structure,
+//! the bag's completeness, every SHA-256, the signature, and that the
+//! signer is a key the auditor trusts.
+//!
+//! A bundle read from disk is an [`UnverifiedBundle`]; only
+//! [`UnverifiedBundle::verify`] turns it into a [`VerifiedBundle`], and only
+//! when nothing is wrong and the signer is trusted. This module never uses
+//! the AWS SDK or the report code: an auditor's verifier stays small.
+
+mod structure;
+
+use crate::bag::{
+    self, BAGIT_FILE, INFO_FILE, MANIFEST_FILE, PAYLOAD_DIR, SIGNATURE_FILE, TAG_MANIFEST_FILE,
+};
+use crate::sign::{self, Trust};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use structure::Entry;
+use zip::ZipArchive;
+
+/// Tag files are small; anything larger is not one of ours.
+const MAX_TAG_FILE: u64 = 64 << 20;
+
+/// One thing wrong, named with the file it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// A path inside the bag (or the zip file itself).
+    pub path: String,
+    pub what: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.what)
+    }
+}
+
+/// What verification found, verified or not.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub file: PathBuf,
+    pub bag: Option<String>,
+    pub info: Vec<(String, String)>,
+    pub payload_files: u64,
+    pub payload_bytes: u64,
+    pub tag_manifest_sha256: Option<String>,
+    /// The signing key's fingerprint, whenever the signature could be read.
+    pub signer: Option<String>,
+    /// Under which trusted name the signer was accepted.
+    pub trusted_as: Option<String>,
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    fn problem(&mut self, path: impl Into<String>, what: impl Into<String>) {
+        self.problems.push(Problem {
+            path: path.into(),
+            what: what.into(),
+        });
+    }
+}
+
+/// A bundle read from disk, not yet checked.
+pub struct UnverifiedBundle {
+    path: PathBuf,
+    file: File,
+}
+
+/// A bundle whose every check passed, signed by a trusted key.
+#[derive(Debug, Clone)]
+pub struct VerifiedBundle {
+    pub report: Report,
+}
+
+/// Verification could not run at all (the file cannot be read).
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct VerifyError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl UnverifiedBundle {
+    pub fn open(path: &Path) -> Result<UnverifiedBundle, VerifyError> {
+        let file = File::open(path).map_err(|source| VerifyError {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(UnverifiedBundle {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    /// Checks everything; the report of what is wrong when anything is.
+    pub fn verify(self, trust: &Trust) -> Result<VerifiedBundle, Box<Report>> {
+        let mut report = Report {
+            file: self.path.clone(),
+            ..Report::default()
+        };
+        let mut archive = match ZipArchive::new(self.file) {
+            Ok(archive) => archive,
+            Err(e) => {
+                report.problem(
+                    self.path.display().to_string(),
+                    format!("not a readable zip archive ({e})"),
+                );
+                return Err(Box::new(report));
+            }
+        };
+        let Some((bag, entries)) = structure::check(&mut archive, &mut report) else {
+            return Err(Box::new(report));
+        };
+        report.bag = Some(bag.clone());
+        check_bag(&mut archive, &bag, &entries, trust, &mut report);
+        if report.problems.is_empty() && report.trusted_as.is_some() {
+            Ok(VerifiedBundle { report })
+        } else {
+            Err(Box::new(report))
+        }
+    }
+}
+
+fn check_bag(
+    archive: &mut ZipArchive<File>,
+    bag: &str,
+    entries: &BTreeMap<String, Entry>,
+    trust: &Trust,
+    report: &mut Report,
+) {
+    let mut tag = |name: &str, report: &mut Report| -> Option<Vec<u8>> {
+        let Some(entry) = entries.get(name) else {
+            report.problem(name, "missing");
+            return None;
+        };
+        if entry.size > MAX_TAG_FILE {
+            report.problem(
+                name,
+                format!("{} bytes: too large for a tag file", entry.size),
+            );
+            return None;
+        }
+        read_whole(archive, entry, report)
+    };
+    let bagit = tag(BAGIT_FILE, report);
+    let info = tag(INFO_FILE, report);
+    let manifest = tag(MANIFEST_FILE, report);
+    let tag_manifest = tag(TAG_MANIFEST_FILE, report);
+    let signature = tag(SIGNATURE_FILE, report);
+
+    if let Some(bagit) = &bagit {
+        check_bagit(bagit, report);
+    }
+    let info_fields = info
+        .as_deref()
+        .and_then(|b| parse_text(INFO_FILE, b, bag::parse_info, report));
+    let manifest = manifest
+        .as_deref()
+        .and_then(|b| parse_text(MANIFEST_FILE, b, bag::parse_manifest, report));
+    let tags = tag_manifest
+        .as_deref()
+        .and_then(|b| parse_text(TAG_MANIFEST_FILE, b, bag::parse_manifest, report));
+    if let Some(tags) = &tags {
+        check_tag_manifest(archive, entries, tags, report);
+    }
+    if let Some(manifest) = &manifest {
+        check_payload(archive, entries, manifest, report);
+    }
+    if let Some(fields) = info_fields {
+        check_oxum(&fields, report);
+        match bag::field(&fields, "External-Identifier") {
+            Some(id) if id != bag => report.problem(
+                INFO_FILE,
+                format!("External-Identifier is `{id}`, but the bag is `{bag}`"),
+            ),
+            _ => {}
+        }
+        report.info = fields;
+    }
+    if let (Some(signature), Some(tag_manifest)) = (&signature, &tag_manifest) {
+        report.tag_manifest_sha256 = Some(hex::encode(Sha256::digest(tag_manifest)));
+        check_signature(signature, tag_manifest, trust, report);
+    }
+}
+
+fn parse_text<T>(
+    name: &str,
+    bytes: &[u8],
+    parse: impl Fn(&str) -> Result<T, String>,
+    report: &mut Report,
+) -> Option<T> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        report.problem(name, "not UTF-8 text");
+        return None;
+    };
+    parse(text).map_err(|e| report.problem(name, e)).ok()
+}
+
+fn check_bagit(bytes: &[u8], report: &mut Report) {
+    let Some(fields) = parse_text(BAGIT_FILE, bytes, bag::parse_info, report) else {
+        return;
+    };
+    match bag::field(&fields, "BagIt-Version") {
+        Some("1.0") | Some("0.97") => {}
+        Some(other) => report.problem(BAGIT_FILE, format!("BagIt version `{other}`, expected 1.0")),
+        None => report.problem(BAGIT_FILE, "no BagIt-Version"),
+    }
+    if !bag::field(&fields, "Tag-File-Character-Encoding")
+        .is_some_and(|e| e.eq_ignore_ascii_case("UTF-8"))
+    {
+        report.problem(BAGIT_FILE, "tag files are not declared UTF-8");
+    }
+}
+
+/// The tag manifest must cover every tag file but the signature, and each
+/// must match its digest.
+fn check_tag_manifest(
+    archive: &mut ZipArchive<File>,
+    entries: &BTreeMap<String, Entry>,
+    tags: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    for required in [BAGIT_FILE, INFO_FILE, MANIFEST_FILE] {
+        if !tags.contains_key(required) {
+            report.problem(TAG_MANIFEST_FILE, format!("does not list `{required}`"));
+        }
+    }
+    for (name, entry) in entries.iter().filter(|(n, _)| !n.starts_with(PAYLOAD_DIR)) {
+        if name == TAG_MANIFEST_FILE || name == SIGNATURE_FILE {
+            continue;
+        }
+        match tags.get(name) {
+            None => report.problem(
+                name,
+                "not listed in the tag manifest, so not covered by the signature",
+            ),
+            Some(want) => compare(archive, entry, want, report),
+        }
+    }
+    for name in tags.keys().filter(|n| !entries.contains_key(*n)) {
+        report.problem(name, format!("listed in {TAG_MANIFEST_FILE} but missing"));
+    }
+}
+
+fn check_payload(
+    archive: &mut ZipArchive<File>,
+    entries: &BTreeMap<String, Entry>,
+    manifest: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    for (name, entry) in entries.iter().filter(|(n, _)| n.starts_with(PAYLOAD_DIR)) {
+        match manifest.get(name) {
+            None => report.problem(name, format!("not listed in {MANIFEST_FILE}")),
+            Some(want) => {
+                compare(archive, entry, want, report);
+                report.payload_files += 1;
+                report.payload_bytes += entry.size;
+            }
+        }
+    }
+    for name in manifest.keys().filter(|n| !entries.contains_key(*n)) {
+        report.problem(name, format!("listed in {MANIFEST_FILE} but missing"));
+    }
+}
+
+fn check_oxum(fields: &[(String, String)], report: &mut Report) {
+    let found = bag::oxum(report.payload_bytes, report.payload_files);
+    match bag::field(fields, "Payload-Oxum") {
+        Some(oxum) if oxum == found => {}
+        Some(oxum) => report.problem(
+            INFO_FILE,
+            format!("Payload-Oxum is {oxum}, but the payload is {found}"),
+        ),
+        None => report.problem(INFO_FILE, "no Payload-Oxum"),
+    }
+}
+
+fn check_signature(signature: &[u8], tag_manifest: &[u8], trust: &Trust, report: &mut Report) {
+    let checked = match sign::check(signature, tag_manifest) {
+        Ok(checked) => checked,
+        Err(e) => return report.problem(SIGNATURE_FILE, e),
+    };
+    report.signer = Some(checked.fingerprint.clone());
+    if let Some(stated) = bag::field(&report.info, "Auditpack-Signer-Fingerprint") {
+        if stated != checked.fingerprint {
+            report.problem(
+                INFO_FILE,
+                format!(
+                    "names signer {stated}, but the bundle is signed by {}",
+                    checked.fingerprint
+                ),
+            );
+        }
+    }
+    match trust.admits(&checked.signer) {
+        Ok(name) => report.trusted_as = Some(name),
+        Err(e) => report.problem(SIGNATURE_FILE, e),
+    }
+}
+
+/// Streams an entry through SHA-256 and compares.
+fn compare(archive: &mut ZipArchive<File>, entry: &Entry, want: &str, report: &mut Report) {
+    if let Some(digest) = digest(archive, entry, report) {
+        if digest != want {
+            report.problem(&entry.path, "SHA-256 mismatch");
+        }
+    }
+}
+
+fn digest(archive: &mut ZipArchive<File>, entry: &Entry, report: &mut Report) -> Option<String> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    stream(
+        archive,
+        entry,
+        report,
+        |chunk| hasher.update(chunk),
+        &mut buffer,
+    )?;
+    Some(hex::encode(hasher.finalize()))
+}
+
+fn read_whole(
+    archive: &mut ZipArchive<File>,
+    entry: &Entry,
+    report: &mut Report,
+) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(entry.size as usize);
+    let mut buffer = vec![0u8; 1 << 16];
+    stream(
+        archive,
+        entry,
+        report,
+        |chunk| bytes.extend_from_slice(chunk),
+        &mut buffer,
+    )?;
+    Some(bytes)
+}
+
+/// Reads an entry in chunks, never past the size it declares; a read
+/// error (a damaged entry, a wrong CRC) becomes a problem.
+fn stream(
+    archive: &mut ZipArchive<File>,
+    entry: &Entry,
+    report: &mut Report,
+    mut sink: impl FnMut(&[u8]),
+    buffer: &mut [u8],
+) -> Option<()> {
+    let mut file = match archive.by_index(entry.index) {
+        Ok(file) => file,
+        Err(e) => {
+            report.problem(&entry.path, format!("cannot be read ({e})"));
+            return None;
+        }
+    };
+    let mut total = 0u64;
+    loop {
+        match file.read(buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                total += n as u64;
+                if total > entry.size {
+                    report.problem(&entry.path, "holds more data than its header declares");
+                    return None;
+                }
+                sink(&buffer[..n]);
+            }
+            Err(e) => {
+                report.problem(&entry.path, format!("damaged: {e}"));
+                return None;
+            }
+        }
+    }
+    Some(())
+}
