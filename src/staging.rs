@@ -15,13 +15,21 @@ pub struct StagedDir {
 
 impl StagedDir {
     /// Starts a folder that will end up at `destination`, which must not
-    /// exist yet unless `replace` is set.
-    pub fn create(destination: &Path, replace: bool) -> io::Result<StagedDir> {
+    /// exist yet unless `replace` is set, and even then only if it holds
+    /// `marker`: auditpack replaces its own output of the same kind, never
+    /// a folder of anything else.
+    pub fn create(destination: &Path, replace: bool, marker: &str) -> io::Result<StagedDir> {
         if destination.exists() && !replace {
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 "already exists",
             ));
+        }
+        if destination.exists() && !destination.join(marker).is_file() {
+            let message = format!(
+                "exists and holds no `{marker}`, so it is not auditpack's output; --force replaces only that"
+            );
+            return Err(io::Error::new(io::ErrorKind::AlreadyExists, message));
         }
         // Stage in the nearest folder that exists already, on the same file
         // system as the destination, and create missing parents only when

@@ -258,7 +258,7 @@ fn port_written_as_a_string_is_refused_with_the_json_path() {
     );
     refused(
         &export,
-        "invalid type: string \"22\", expected i32 (at `SecurityGroups[0].IpPermissions[0].FromPort`)",
+        "invalid type: string \"22\", expected a whole number (at `SecurityGroups[0].IpPermissions[0].FromPort`)",
     );
 }
 
@@ -433,5 +433,57 @@ fn json_summary_goes_to_stdout_and_parses() {
             .unwrap()
             .iter()
             .any(|s| s["service"] == "ec2")
+    );
+}
+
+#[test]
+fn another_calls_output_or_an_empty_object_is_refused_not_read_as_nothing() {
+    for (content, reason) in [
+        (
+            "{}",
+            "no `SecurityGroups` member: the file does not hold what this call prints",
+        ),
+        (
+            r#"{"SecurityGroups": null}"#,
+            "invalid type: null, expected a JSON array",
+        ),
+        (r#"{"Reservations": []}"#, "no `SecurityGroups` member"),
+        ("[]", "expected a JSON object"),
+    ] {
+        let export = Export::complete("eu-west-2");
+        export.call("eu-west-2", "ec2/describe-security-groups", content);
+        refused(&export, reason);
+    }
+}
+
+#[test]
+fn force_replaces_only_auditpacks_own_output_and_never_the_input() {
+    let export = Export::complete("eu-west-2");
+    let out = tempfile::tempdir().unwrap();
+    let precious = out.path().join("precious");
+    fs::create_dir(&precious).unwrap();
+    fs::write(precious.join("thesis.docx"), "years of work").unwrap();
+    let force = |target: &std::path::Path| {
+        auditpack()
+            .args(["collect", "--force", "--from-exports"])
+            .arg(export.root())
+            .arg("--out")
+            .arg(target)
+            .assert()
+    };
+    force(&precious)
+        .code(2)
+        .stderr(predicate::str::contains("not auditpack's output"));
+    assert!(precious.join("thesis.docx").is_file(), "nothing deleted");
+
+    force(export.root())
+        .code(2)
+        .stderr(predicate::str::contains("is the export folder"));
+    force(&export.root().join("snap"))
+        .code(2)
+        .stderr(predicate::str::contains("inside it"));
+    assert!(
+        export.root().join(ACCOUNT).is_dir(),
+        "the export is untouched"
     );
 }

@@ -38,6 +38,19 @@ impl Context<'_> {
             for region in &account.regions {
                 findings.extend(per_region(&account.account_id, region));
             }
+            if account.regions.is_empty() {
+                // Nothing regional was collected: that is missing evidence,
+                // not an empty account.
+                findings.push(
+                    Finding::on(
+                        check,
+                        &account.account_id,
+                        crate::snapshot::GLOBAL,
+                        "every region",
+                    )
+                    .not_assessed("no region of the account is in the snapshot"),
+                );
+            }
             for gap in account
                 .regions_not_collected
                 .iter()

@@ -86,6 +86,12 @@ pub fn write(
     if out.exists() && !replace {
         return Err(BundleError::Exists(out.to_path_buf()));
     }
+    if out.exists() && !is_zip(out) {
+        return Err(BundleError::Input {
+            path: out.to_path_buf(),
+            message: "exists and is not a zip; --force replaces only an earlier bundle".into(),
+        });
+    }
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -163,6 +169,15 @@ pub fn write(
         tag_manifest_sha256: hex::encode(Sha256::digest(tag_manifest.as_bytes())),
         signer_fingerprint: fingerprint,
     })
+}
+
+/// Whether a file starts like a zip archive (a local file header).
+fn is_zip(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == *b"PK\x03\x04"
 }
 
 /// Manifest lines sorted by path, so the text does not depend on the order

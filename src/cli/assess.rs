@@ -134,11 +134,13 @@ pub fn finish(
         &loaded.attestations,
     );
     let written = result.write(out, verdict.force).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
+        if e.kind() == std::io::ErrorKind::AlreadyExists && e.to_string() == "already exists" {
             anyhow::anyhow!(
                 "`{}` already exists\nhelp: choose another --out, or pass --force to replace it",
                 out.display()
             )
+        } else if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("`{}` {e}\nhelp: choose another --out", out.display())
         } else {
             anyhow::Error::new(e).context(format!(
                 "cannot write the assessment to `{}`",

@@ -68,18 +68,30 @@ fn human_summary(
     rows: &[ServiceTally],
 ) -> Result<()> {
     let log = &collected.log;
-    let calls: usize = rows.iter().map(|r| r.calls).sum();
-    let ok: usize = rows.iter().map(|r| r.ok).sum();
+    let many = collected.info.accounts.len() > 1;
     for account in &collected.info.accounts {
+        let mine = rows.iter().filter(|r| r.account_id == account.account_id);
+        let (calls, ok) = mine.fold((0, 0), |(c, o), r| (c + r.calls, o + r.ok));
         writeln!(
             out,
-            "Account {} from {}: {} region{} ({}), {calls} calls expected, {ok} answered",
+            "Account {} from {}: {} region{} ({}); {calls} calls expected, {ok} answered in full",
             account.account_id,
             source.display(),
             account.regions.len(),
             plural(account.regions.len()),
-            account.regions.join(", "),
+            if account.regions.is_empty() {
+                "none".to_string()
+            } else {
+                account.regions.join(", ")
+            },
         )?;
+        if account.regions.is_empty() {
+            writeln!(
+                out,
+                "  No region folder in the export: every regional check (network, instances, \
+                 monitoring) will say \"not assessed\"."
+            )?;
+        }
     }
     writeln!(out)?;
     writeln!(
@@ -96,7 +108,11 @@ fn human_summary(
         writeln!(
             out,
             "  {:<14} {:<14} {:>5} {:>4} {:>9}  {}",
-            row.region,
+            if many {
+                format!("{}/{}", row.account_id, row.region)
+            } else {
+                row.region.clone()
+            },
             row.service,
             row.calls,
             row.ok,
@@ -110,7 +126,8 @@ fn human_summary(
     if !failed.is_empty() {
         writeln!(
             out,
-            "\nCalls without a full answer (checks that need them will say \"not assessed\"):"
+            "\nCalls that did not answer in full (their checks say \"not assessed\", unless the answer \
+             is itself the finding, as with a service that is not enabled):"
         )?;
         for entry in failed {
             let resource = entry
@@ -123,9 +140,14 @@ fn human_summary(
                 .as_deref()
                 .map(|c| format!(" ({c})"))
                 .unwrap_or_default();
+            let place = if many {
+                format!("{}/{}", entry.account_id, entry.region)
+            } else {
+                entry.region.clone()
+            };
             let head = format!(
-                "{} {} {}{resource}: {}{code}",
-                entry.region, entry.service, entry.operation, entry.status
+                "{place} {} {}{resource}: {}{code}",
+                entry.service, entry.operation, entry.status
             );
             match entry.detail.as_deref().map(without_cli_prefix) {
                 Some(detail) if !detail.is_empty() => {
@@ -141,21 +163,30 @@ fn human_summary(
             out,
             "\nCalls missing from the export (checks that need them will say \"not assessed\"):"
         )?;
-        let mut by_region: Vec<(&str, Vec<String>)> = Vec::new();
+        // Grouped per account and region, `global` first.
+        let mut by_region: std::collections::BTreeMap<(&str, bool, &str), Vec<String>> =
+            Default::default();
         for entry in missing {
             let call = match &entry.resource {
                 Some(resource) => format!("{} {} {resource}", entry.service, entry.operation),
                 None => format!("{} {}", entry.service, entry.operation),
             };
-            match by_region.last_mut() {
-                Some((region, calls)) if *region == entry.region => calls.push(call),
-                _ => by_region.push((&entry.region, vec![call])),
-            }
+            let key = (
+                entry.account_id.as_str(),
+                entry.region != "global",
+                entry.region.as_str(),
+            );
+            by_region.entry(key).or_default().push(call);
         }
-        for (region, calls) in by_region {
+        for ((account, _, region), calls) in by_region {
+            let place = if many {
+                format!("{account}/{region}")
+            } else {
+                region.to_string()
+            };
             wrapped(
                 out,
-                &format!("{region}: {}", calls.join(", ")),
+                &format!("{place}: {}", calls.join(", ")),
                 "  ",
                 "      ",
             )?;

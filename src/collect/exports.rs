@@ -52,6 +52,9 @@ pub fn import(options: &ExportOptions) -> Result<Collected, CollectError> {
     if options.out.exists() && !options.replace {
         return Err(CollectError::OutputExists(options.out.clone()));
     }
+    if overlaps(root, &options.out) {
+        return Err(CollectError::OutputOverlapsInput(options.out.clone()));
+    }
 
     let mut scan = Scan::default();
     scan.accounts(root)?;
@@ -60,9 +63,11 @@ pub fn import(options: &ExportOptions) -> Result<Collected, CollectError> {
     }
 
     let staged =
-        StagedDir::create(&options.out, options.replace).map_err(|source| CollectError::Io {
-            path: options.out.clone(),
-            source,
+        StagedDir::create(&options.out, options.replace, SNAPSHOT_FILE).map_err(|source| {
+            CollectError::Io {
+                path: options.out.clone(),
+                source,
+            }
         })?;
     let mut calls = read_calls(root, &scan.found, &staged, &mut scan.problems)?;
     check_accounts(root, &calls, &mut scan.problems);
@@ -80,6 +85,33 @@ pub fn import(options: &ExportOptions) -> Result<Collected, CollectError> {
     staged.write_json(LOG_FILE, &log).map_err(io)?;
     let path = staged.commit().map_err(io)?;
     Ok(Collected { path, info, log })
+}
+
+/// Whether one folder is, or lies inside, the other: writing the snapshot
+/// there would mix it with, or replace, the evidence it is read from.
+fn overlaps(input: &Path, output: &Path) -> bool {
+    let absolute = |p: &Path| -> PathBuf {
+        // The output may not exist yet: resolve its nearest existing parent.
+        let mut existing = p.to_path_buf();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (
+                existing.file_name().map(|n| n.to_os_string()),
+                existing.parent(),
+            ) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name);
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut resolved = existing.canonicalize().unwrap_or(existing);
+        resolved.extend(rest.iter().rev());
+        resolved
+    };
+    let (input, output) = (absolute(input), absolute(output));
+    input.starts_with(&output) || output.starts_with(&input)
 }
 
 /// Whether a file holds a call's output or its error text.

@@ -40,6 +40,9 @@ pub enum CollectError {
     #[error("`{}` already exists", .0.display())]
     OutputExists(PathBuf),
 
+    #[error("`{}` is the export folder, or inside it or around it", .0.display())]
+    OutputOverlapsInput(PathBuf),
+
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -79,6 +82,9 @@ impl CollectError {
                  export the call again, or delete the file to have the call logged as missing"
                     .into(),
             ),
+            CollectError::OutputOverlapsInput(_) => {
+                Some("write the snapshot to a folder of its own, outside the export".into())
+            }
             CollectError::OutputExists(_) => {
                 Some("choose another --out, or pass --force to replace it".into())
             }

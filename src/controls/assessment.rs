@@ -83,7 +83,7 @@ struct FindingsFile<'a> {
 impl Assessment {
     /// Writes the assessment folder at `out`, all at once.
     pub fn write(&self, out: &Path, replace: bool) -> std::io::Result<PathBuf> {
-        let staged = StagedDir::create(out, replace)?;
+        let staged = StagedDir::create(out, replace, "findings.json")?;
         let findings = FindingsFile {
             format: self.format,
             tool_version: self.tool_version,

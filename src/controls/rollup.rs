@@ -3,7 +3,8 @@
 //! A control passes only when every check mapped to it passes on every
 //! resource and nothing it needed was unavailable. Any failing finding
 //! makes it fail; otherwise anything not assessed makes it incomplete,
-//! never "pass". A manual control takes its status from a current
+//! never "pass". A partial control (one AWS APIs show only in part) also
+//! needs a current attestation for the rest; without one it is incomplete. A manual control takes its status from a current
 //! attestation, and without one is "manual" (no evidence). An expired
 //! attestation counts as missing.
 
@@ -307,7 +308,15 @@ fn from_findings(
         (Coverage::Partial, Some(a)) => {
             format!("; the rest attested by {} on {}", a.attested_by, a.date)
         }
-        (Coverage::Partial, None) => "; the part no AWS API shows is not attested".into(),
+        (Coverage::Partial, None) => {
+            return (
+                ControlStatus::Incomplete,
+                format!(
+                    "all {} findings pass, but the part no AWS API shows needs a current attestation",
+                    counts.passing
+                ),
+            );
+        }
         _ => String::new(),
     };
     (
@@ -345,50 +354,78 @@ mod tests {
         }
     }
 
-    fn status_of(findings: &[Finding], framework: &str, control: &str) -> ControlStatus {
+    fn status_with(
+        findings: &[Finding],
+        attestations: &[Attestation],
+        control: (&str, &str),
+    ) -> ControlStatus {
         let mappings = Mappings::load(None).unwrap();
-        let (results, _) = roll_up(&mappings, findings, &[], OffsetDateTime::UNIX_EPOCH);
+        let as_of = time::Date::from_calendar_date(2026, time::Month::November, 30)
+            .unwrap()
+            .midnight()
+            .assume_utc();
+        let (results, _) = roll_up(&mappings, findings, attestations, as_of);
+        let (framework, id) = control;
         results
             .iter()
-            .find(|r| r.framework == framework && r.control.control_id == control)
+            .find(|r| r.framework == framework && r.control.control_id == id)
             .unwrap()
             .status
+    }
+
+    fn status_of(findings: &[Finding], framework: &str, control: &str) -> ControlStatus {
+        status_with(findings, &[], (framework, control))
     }
 
     #[test]
     fn fail_beats_not_assessed_which_beats_pass() {
         use Status::*;
-        let c = ("nhs-p14", "NHS-P14-2");
+        // CE-FW-04 is automated: its checks are the whole story.
+        let c = ("cyber-essentials", "CE-FW-04");
+        let pass = finding("net.admin-ports-world", Pass);
         assert_eq!(
-            status_of(&[finding("mon.guardduty", Pass)], c.0, c.1),
+            status_of(std::slice::from_ref(&pass), c.0, c.1),
             ControlStatus::Pass
         );
+        let unknown = finding("net.all-ports-world", NotAssessed);
         assert_eq!(
-            status_of(
-                &[
-                    finding("mon.guardduty", Pass),
-                    finding("mon.config-recording", NotAssessed)
-                ],
-                c.0,
-                c.1
-            ),
+            status_of(&[pass.clone(), unknown.clone()], c.0, c.1),
             ControlStatus::Incomplete
         );
+        let fail = finding("net.admin-ports-world", Fail);
+        assert_eq!(status_of(&[fail, unknown], c.0, c.1), ControlStatus::Fail);
+        let na = finding("net.admin-ports-world", NotApplicable);
+        assert_eq!(status_of(&[na], c.0, c.1), ControlStatus::NotApplicable);
+    }
+
+    #[test]
+    fn a_partial_control_passes_only_with_a_current_attestation_for_the_rest() {
+        let c = ("nhs-p14", "NHS-P14-2");
+        let pass = [finding("mon.guardduty", Status::Pass)];
+        assert_eq!(status_with(&pass, &[], c), ControlStatus::Incomplete);
+        let attestation = Attestation {
+            controls: vec![crate::attest::ControlRef {
+                framework: c.0.into(),
+                control_id: c.1.into(),
+            }],
+            status: AttestedStatus::Implemented,
+            statement: "alerts are triaged daily".into(),
+            attested_by: "A. Person".into(),
+            role: None,
+            date: time::Date::from_calendar_date(2026, time::Month::October, 1).unwrap(),
+            expires: time::Date::from_calendar_date(2027, time::Month::September, 30).unwrap(),
+            scope: None,
+            attachments: Vec::new(),
+        };
         assert_eq!(
-            status_of(
-                &[
-                    finding("mon.guardduty", Fail),
-                    finding("mon.config-recording", NotAssessed)
-                ],
-                c.0,
-                c.1
-            ),
-            ControlStatus::Fail
+            status_with(&pass, std::slice::from_ref(&attestation), c),
+            ControlStatus::Pass
         );
-        assert_eq!(
-            status_of(&[finding("mon.guardduty", NotApplicable)], c.0, c.1),
-            ControlStatus::NotApplicable
-        );
+        let expired = Attestation {
+            expires: time::Date::from_calendar_date(2026, time::Month::November, 1).unwrap(),
+            ..attestation
+        };
+        assert_eq!(status_with(&pass, &[expired], c), ControlStatus::Incomplete);
     }
 
     #[test]

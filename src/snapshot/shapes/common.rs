@@ -36,6 +36,22 @@ impl<'a, T> IntoIterator for &'a List<T> {
     }
 }
 
+/// For a member the AWS CLI always prints: absent or `null` is an error,
+/// so a file holding another call's output (or `{}`) is refused instead of
+/// read as "nothing there".
+pub fn always<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    de: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(de).map(Some)
+}
+
+/// [`always`] for a list: the list may be empty, but must be there.
+pub fn always_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    de: D,
+) -> Result<List<T>, D::Error> {
+    Vec::<T>::deserialize(de).map(List)
+}
+
 /// A resource tag.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "PascalCase")]

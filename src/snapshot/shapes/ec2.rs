@@ -1,7 +1,7 @@
 //! EC2: regions, security groups, instances, images, network ACLs and the
 //! account-level defaults for EBS encryption and instance metadata.
 
-use super::common::{List, Tag, Timestamp};
+use super::common::{List, Tag, Timestamp, always, always_list};
 use super::{Facts, token};
 use serde::Deserialize;
 
@@ -9,7 +9,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Regions {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub regions: List<Region>,
 }
 
@@ -40,7 +40,7 @@ impl Facts for Regions {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SecurityGroups {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub security_groups: List<SecurityGroup>,
     pub next_token: Option<String>,
 }
@@ -128,7 +128,7 @@ impl Facts for SecurityGroups {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Instances {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub reservations: List<Reservation>,
     pub next_token: Option<String>,
 }
@@ -230,7 +230,7 @@ impl Facts for Instances {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Images {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub images: List<Image>,
     pub next_token: Option<String>,
 }
@@ -266,7 +266,7 @@ impl Facts for Images {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NetworkAcls {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub network_acls: List<NetworkAcl>,
     pub next_token: Option<String>,
 }
@@ -327,6 +327,7 @@ impl Facts for NetworkAcls {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct EbsEncryptionByDefault {
+    #[serde(deserialize_with = "always")]
     pub ebs_encryption_by_default: Option<bool>,
     pub sse_type: Option<String>,
 }

@@ -1,6 +1,6 @@
 //! IAM and STS: who the account's users are and how they sign in.
 
-use super::common::{List, Timestamp};
+use super::common::{List, Timestamp, always, always_list};
 use super::{Facts, ShapeError, token};
 use base64::Engine;
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "PascalCase")]
 pub struct CallerIdentity {
     pub user_id: Option<String>,
+    #[serde(deserialize_with = "always")]
     pub account: Option<String>,
     pub arn: Option<String>,
 }
@@ -22,7 +23,6 @@ impl Facts for CallerIdentity {}
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AccountSummary {
-    #[serde(default)]
     pub summary_map: BTreeMap<String, i64>,
 }
 
@@ -35,6 +35,7 @@ impl Facts for AccountSummary {}
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CredentialReport {
+    #[serde(deserialize_with = "always")]
     pub content: Option<String>,
     pub generated_time: Option<Timestamp>,
     pub report_format: Option<String>,
@@ -233,6 +234,7 @@ impl CredentialRow {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PasswordPolicyOutput {
+    #[serde(deserialize_with = "always")]
     pub password_policy: Option<PasswordPolicy>,
 }
 
@@ -259,7 +261,7 @@ impl Facts for PasswordPolicyOutput {}
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VirtualMfaDevices {
-    #[serde(default, rename = "VirtualMFADevices")]
+    #[serde(rename = "VirtualMFADevices", deserialize_with = "always_list")]
     pub virtual_mfa_devices: List<VirtualMfaDevice>,
     pub is_truncated: Option<bool>,
     pub marker: Option<String>,
@@ -286,7 +288,7 @@ impl Facts for VirtualMfaDevices {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Users {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub users: List<User>,
     pub is_truncated: Option<bool>,
     pub marker: Option<String>,

@@ -77,7 +77,7 @@ fn shape_error(path: String, inner: serde_json::Error) -> ShapeError {
             String::new(),
             format!("not valid JSON: {}", strip_position(&inner.to_string())),
         ),
-        Category::Data | Category::Io => (path, strip_position(&inner.to_string())),
+        Category::Data | Category::Io => (path, plain_words(&strip_position(&inner.to_string()))),
     };
     ShapeError {
         path,
@@ -85,6 +85,30 @@ fn shape_error(path: String, inner: serde_json::Error) -> ShapeError {
         column: inner.column(),
         message,
     }
+}
+
+/// serde's messages name Rust types; a person reading about a JSON file
+/// wants JSON words.
+fn plain_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("no {rest} member: the file does not hold what this call prints");
+    }
+    let mut text = message.to_string();
+    for (rust, json) in [
+        ("expected i32", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a sequence", "expected a JSON array"),
+        ("expected a map", "expected a JSON object"),
+    ] {
+        text = text.replace(rust, json);
+    }
+    if let Some(at) = text.find("expected struct ") {
+        text.truncate(at);
+        text.push_str("expected a JSON object");
+    }
+    text
 }
 
 /// serde_json appends " at line L column C"; the position is printed first.

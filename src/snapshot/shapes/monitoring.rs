@@ -1,7 +1,7 @@
 //! Monitoring and account-level protection: Systems Manager, GuardDuty,
 //! Security Hub, Config, CloudTrail, Inspector and S3 Block Public Access.
 
-use super::common::{List, Timestamp};
+use super::common::{List, Timestamp, always, always_list};
 use super::{Facts, token};
 use serde::Deserialize;
 
@@ -12,7 +12,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct InstanceInformation {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub instance_information_list: List<ManagedNode>,
     pub next_token: Option<String>,
 }
@@ -46,7 +46,7 @@ impl Facts for InstanceInformation {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Detectors {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub detector_ids: List<String>,
     pub next_token: Option<String>,
 }
@@ -91,6 +91,7 @@ impl Facts for Detector {}
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Hub {
+    #[serde(deserialize_with = "always")]
     pub hub_arn: Option<String>,
     pub subscribed_at: Option<String>,
     pub auto_enable_controls: Option<bool>,
@@ -102,7 +103,7 @@ impl Facts for Hub {}
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct EnabledStandards {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub standards_subscriptions: List<StandardsSubscription>,
     pub next_token: Option<String>,
 }
@@ -129,7 +130,7 @@ impl Facts for EnabledStandards {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfigurationRecorders {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub configuration_recorders: List<ConfigurationRecorder>,
 }
 
@@ -180,7 +181,7 @@ impl Facts for ConfigurationRecorders {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfigurationRecorderStatus {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub configuration_recorders_status: List<RecorderStatus>,
 }
 
@@ -209,7 +210,7 @@ impl Facts for ConfigurationRecorderStatus {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Trails {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub trail_list: List<Trail>,
 }
 
@@ -245,6 +246,7 @@ impl Facts for Trails {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TrailStatus {
+    #[serde(deserialize_with = "always")]
     pub is_logging: Option<bool>,
     pub latest_delivery_error: Option<String>,
     pub latest_delivery_time: Option<Timestamp>,
@@ -258,7 +260,7 @@ impl Facts for TrailStatus {}
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InspectorAccountStatus {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub accounts: List<InspectorAccount>,
     #[serde(default)]
     pub failed_accounts: List<serde_json::Value>,
@@ -297,6 +299,7 @@ impl Facts for InspectorAccountStatus {}
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PublicAccessBlockOutput {
+    #[serde(deserialize_with = "always")]
     pub public_access_block_configuration: Option<PublicAccessBlock>,
 }
 

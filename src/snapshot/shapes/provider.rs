@@ -2,7 +2,7 @@
 //! compliance reports (SOC, ISO 27001/27017/27018) about AWS's side of the
 //! shared-responsibility model.
 
-use super::common::{List, Timestamp};
+use super::common::{List, Timestamp, always, always_list};
 use super::{Facts, token};
 use serde::Deserialize;
 
@@ -10,7 +10,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrustedAdvisorChecks {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub checks: List<TrustedAdvisorCheck>,
 }
 
@@ -47,6 +47,7 @@ impl Facts for TrustedAdvisorChecks {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrustedAdvisorCheckResultOutput {
+    #[serde(deserialize_with = "always")]
     pub result: Option<TrustedAdvisorCheckResult>,
 }
 
@@ -94,7 +95,7 @@ impl Facts for TrustedAdvisorCheckResultOutput {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ArtifactReports {
-    #[serde(default)]
+    #[serde(deserialize_with = "always_list")]
     pub reports: List<ArtifactReport>,
     pub next_token: Option<String>,
 }
