@@ -30,4 +30,5 @@ pub mod digest;
 pub mod sign;
 pub mod snapshot;
 pub mod staging;
+mod toml_error;
 pub mod verify;

@@ -487,3 +487,25 @@ fn force_replaces_only_auditpacks_own_output_and_never_the_input() {
         "the export is untouched"
     );
 }
+
+#[test]
+fn a_utf8_byte_order_mark_is_read_and_utf16_is_refused_with_advice() {
+    let export = Export::complete("eu-west-2");
+    let path = export
+        .root()
+        .join(format!("{ACCOUNT}/global/iam/list-users.json"));
+    fs::write(
+        &path,
+        [&[0xEF, 0xBB, 0xBF][..], br#"{"Users":[]}"#].concat(),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    collect(&export, &out.path().join("snap")).success();
+
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("{\"Users\":[]}".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    fs::write(&path, utf16).unwrap();
+    refused(&export, "list-users.json: is UTF-16 text");
+}

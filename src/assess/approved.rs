@@ -44,14 +44,43 @@ impl ApprovedImages {
 
     pub fn parse(text: &str) -> Result<ApprovedImages, String> {
         let mut list: ApprovedImages =
-            toml::from_str(text).map_err(|e| e.to_string().trim().replace('\n', " "))?;
+            toml::from_str(text).map_err(|e| crate::toml_error::describe(text, &e))?;
         list.patterns = list
             .name_patterns
             .iter()
             .map(|p| glob::Pattern::new(p).map_err(|e| format!("name pattern `{p}`: {e}")))
             .collect::<Result<_, _>>()?;
+        list.check()?;
         list.given = true;
         Ok(list)
+    }
+
+    /// Refuses entries that could never match, which would otherwise fail
+    /// every instance without a word.
+    fn check(&self) -> Result<(), String> {
+        if self.owners.is_empty() && self.image_ids.is_empty() && self.name_patterns.is_empty() {
+            return Err(
+                "lists no `owners`, `image_ids` or `name_patterns`: nothing would be approved"
+                    .into(),
+            );
+        }
+        for owner in &self.owners {
+            if owner.len() != 12 || !owner.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "owner `{owner}` is not a 12-digit AWS account ID (aliases such as `amazon` \
+                     cannot be trusted: match Marketplace images with `name_patterns`)"
+                ));
+            }
+        }
+        for id in &self.image_ids {
+            let hex = id.strip_prefix("ami-").unwrap_or("");
+            if !(hex.len() == 8 || hex.len() == 17) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(format!(
+                    "image ID `{id}` is not an AMI ID such as `ami-0abcdef1234567890`"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Why `image` is approved, or `None`.
@@ -112,6 +141,21 @@ mod tests {
             list.approves(&image("099720109477", None, "ubuntu/images/hvm-ssd"))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn entries_that_could_never_match_are_refused() {
+        for (text, says) in [
+            ("owners = [\"44445555666\"]", "12-digit"),
+            ("owners = [\"aws-marketplace\"]", "12-digit"),
+            ("image_ids = [\"ami-xyz\"]", "not an AMI ID"),
+            ("", "lists no"),
+        ] {
+            assert!(
+                ApprovedImages::parse(text).unwrap_err().contains(says),
+                "{text}"
+            );
+        }
     }
 
     #[test]

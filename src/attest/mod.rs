@@ -111,7 +111,7 @@ pub fn load(path: &Path) -> Result<Vec<Attestation>, String> {
     let at = |e: String| format!("{}: {e}", path.display());
     let text = std::fs::read_to_string(path).map_err(|e| at(e.to_string()))?;
     let file: File =
-        toml::from_str(&text).map_err(|e| at(e.to_string().trim().replace('\n', " ")))?;
+        toml::from_str(&text).map_err(|e| at(crate::toml_error::describe(&text, &e)))?;
     let base = path.parent().unwrap_or(Path::new("."));
     file.attestation
         .into_iter()
@@ -176,8 +176,15 @@ fn to_date(value: &toml::value::Datetime, field: &str) -> Result<Date, String> {
 
 fn attach(base: &Path, written: &str) -> Result<Attachment, String> {
     let resolved = base.join(written);
-    let (sha256, bytes) = crate::digest::sha256_file(&resolved)
-        .map_err(|e| format!("attachment `{written}` ({}): {e}", resolved.display()))?;
+    let (sha256, bytes) = crate::digest::sha256_file(&resolved).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            format!(
+                "attachment `{written}` not found (looked for {})",
+                resolved.display()
+            )
+        }
+        _ => format!("attachment `{written}` ({}): {e}", resolved.display()),
+    })?;
     Ok(Attachment {
         path: written.into(),
         resolved,

@@ -113,6 +113,14 @@ fn load_attestations(path: &Path, mappings: &Mappings) -> Result<Vec<Attestation
 
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let loaded = args.inputs.load()?;
+    let nested = args.snapshot.join("snapshot");
+    if !args.snapshot.join("snapshot.json").exists() && nested.join("snapshot.json").exists() {
+        bail!(
+            "`{}` is the output folder of `auditpack run`, not a snapshot\nhelp: pass `{}`",
+            args.snapshot.display(),
+            nested.display()
+        );
+    }
     let snapshot = Snapshot::open(&args.snapshot)?;
     let (_, code) = finish(&snapshot, &loaded, &args.out, &args.verdict, global)?;
     Ok(code)

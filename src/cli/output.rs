@@ -320,10 +320,10 @@ pub fn assessment(result: &Assessment, json: bool, global: Global) -> Result<()>
         }
         writeln!(out, "\n{heading}:")?;
         for c in list {
-            let count = if status == ControlStatus::Fail {
-                c.failing
+            let (count, what) = if status == ControlStatus::Fail {
+                (c.failing, "failing")
             } else {
-                c.not_assessed
+                (c.not_assessed, "not assessed")
             };
             let title: String = if c.control.title.chars().count() > 52 {
                 format!("{}…", c.control.title.chars().take(51).collect::<String>())
@@ -332,12 +332,30 @@ pub fn assessment(result: &Assessment, json: bool, global: Global) -> Result<()>
             };
             writeln!(
                 out,
-                "  {:<17} {:<10} {title:<52} {count:>4} finding{}",
-                c.framework,
-                c.control.control_id,
-                if count == 1 { "" } else { "s" }
+                "  {:<17} {:<10} {title:<52} {count:>4} {what}",
+                c.framework, c.control.control_id,
             )?;
         }
+    }
+    let as_of = time::OffsetDateTime::parse(
+        &result.as_of,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok();
+    for a in result
+        .attestations
+        .iter()
+        .filter(|a| as_of.is_some_and(|t| !a.is_current(t)))
+    {
+        let controls: Vec<String> = a.controls.iter().map(|c| c.to_string()).collect();
+        writeln!(
+            out,
+            "\nNot current, so counted as missing: the attestation by {} for {} (made {}, valid to {}).",
+            a.attested_by,
+            controls.join(", "),
+            a.date,
+            a.expires
+        )?;
     }
     let manual = result
         .controls

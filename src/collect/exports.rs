@@ -530,6 +530,12 @@ fn classify_failures(calls: &mut [Call]) {
             let opt_in =
                 not_opted_in.contains(&(call.found.account.clone(), call.found.scope.clone()));
             let failure = classify(text, opt_in);
+            tracing::debug!(
+                file = call.found.relative,
+                status = %failure.status,
+                code = failure.code.as_deref().unwrap_or("none"),
+                "failed call classified"
+            );
             call.status = failure.status;
             call.error_code = failure.code;
             call.detail = Some(failure.message);

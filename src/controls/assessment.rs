@@ -146,7 +146,7 @@ fn controls_csv<'a>(results: impl Iterator<Item = &'a ControlResult>) -> std::io
             .attestation
             .as_ref()
             .map(|a| {
-                let state = if a.current { "current" } else { "expired" };
+                let state = if a.current { "current" } else { "not current" };
                 format!(
                     "{} ({}), {} to {}, {state}",
                     a.attested_by,

@@ -159,6 +159,9 @@ impl Mappings {
                 message: "not a folder".into(),
             });
         }
+        if let Some(dir) = overrides {
+            check_override_names(dir)?;
+        }
 
         let framework_rows: Vec<(FrameworkRow, u64)> = rows(&shipped("frameworks.csv"))?;
         let mut frameworks = Vec::new();
@@ -310,6 +313,35 @@ impl Mappings {
     }
 }
 
+/// A CSV file in the override folder that auditpack would not read is
+/// almost always a misspelt name: say so rather than ignore it.
+fn check_override_names(dir: &Path) -> Result<(), MappingError> {
+    let known: Vec<&str> = SHIPPED
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|n| *n != "frameworks.csv")
+        .collect();
+    let entries = std::fs::read_dir(dir).map_err(|e| MappingError {
+        file: dir.display().to_string(),
+        line: None,
+        message: e.to_string(),
+    })?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".csv") && !known.contains(&name.as_str()) {
+            return Err(MappingError {
+                file: entry.path().display().to_string(),
+                line: None,
+                message: format!(
+                    "not a file auditpack reads; override files are named {}",
+                    known.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Parses a CSV source into rows with their line numbers.
 fn rows<T: serde::de::DeserializeOwned>(source: &Source) -> Result<Vec<(T, u64)>, MappingError> {
     let error = |line: Option<u64>, message: String| MappingError {
@@ -454,6 +486,17 @@ mod tests {
             "Our policies"
         );
         assert_eq!(mappings.framework("iso27001").unwrap().controls.len(), 93);
+    }
+
+    #[test]
+    fn a_misspelt_override_file_is_refused_not_ignored() {
+        let err =
+            with_override("mapping.csv", "framework,control_id,check_id,rationale\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("mapping.csv: not a file auditpack reads"),
+            "{err}"
+        );
     }
 
     #[test]

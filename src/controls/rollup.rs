@@ -214,6 +214,16 @@ fn judge(
     result
 }
 
+/// Why an attestation does not count: expired, or made after the evidence.
+pub fn not_current(a: &Attestation) -> String {
+    // `latest` hands over a non-current attestation only when none is
+    // current; it is either past its expiry or dated after the snapshot.
+    format!(
+        "the attestation by {} (made {}, valid to {}) is not current at the time of the evidence",
+        a.attested_by, a.date, a.expires
+    )
+}
+
 fn note(a: &Attestation, as_of: OffsetDateTime) -> AttestationNote {
     AttestationNote {
         attested_by: a.attested_by.clone(),
@@ -241,10 +251,7 @@ fn manual(any: Option<&Attestation>, current: Option<&Attestation>) -> (ControlS
         }
         (None, Some(a)) => (
             ControlStatus::Manual,
-            format!(
-                "no evidence: the attestation by {} expired on {}",
-                a.attested_by, a.expires
-            ),
+            format!("no evidence: {}", not_current(a)),
         ),
         (None, None) => (
             ControlStatus::Manual,

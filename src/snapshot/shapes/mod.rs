@@ -55,6 +55,18 @@ impl std::fmt::Display for ShapeError {
 
 /// Parses `bytes` as `T`, naming the place of the first problem.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ShapeError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ShapeError {
+            path: String::new(),
+            line: 0,
+            column: 0,
+            message: "is UTF-16 text, as Windows PowerShell's `>` writes it; save the AWS CLI's \
+                      output as UTF-8 (`... | Out-File -Encoding utf8 FILE`) or run the export in CloudShell"
+                .into(),
+        });
+    }
+    // A UTF-8 byte-order mark (some Windows editors add one) is not JSON.
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();

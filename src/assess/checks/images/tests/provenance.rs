@@ -128,9 +128,10 @@ fn custodian_images_canonical_owner_without_alias_is_known_and_not_approved() {
         .call(REGION, "ec2/describe-images", &exported)
         .build();
 
-    // An empty list approves nothing, whoever publishes the image.
-    let empty = ApprovedImages::parse("").unwrap();
-    let f = findings_with(&s, APPROVED, &empty, &[]);
+    // A list naming another publisher approves none of these, whoever
+    // publishes them (Canonical's images carry no owner alias).
+    let other = ApprovedImages::parse("owners = [\"444455556666\"]").unwrap();
+    let f = findings_with(&s, APPROVED, &other, &[]);
     assert!(f.iter().all(|f| f.status == Status::Fail), "{f:#?}");
     let ubuntu = f.iter().find(|f| f.resource_id == "i-ubuntu").unwrap();
     assert!(
