@@ -569,6 +569,9 @@ fn describe(scan: &Scan, calls: Vec<Call>, now: OffsetDateTime) -> (SnapshotInfo
             entries.push(gap_entry(account, gap));
         }
         for call in &mine {
+            // TODO: one instant per account (an export of several accounts
+            // made on different days measures every age to the latest
+            // report); needs the checks to take the account's own instant.
             if let Some(Document::CredentialReport(report)) = &call.document {
                 as_of = as_of.max(report.generated_time);
             }
