@@ -114,15 +114,15 @@ fn group(i: usize) -> serde_json::Value {
                "UserIdGroupPairs": [{"GroupId": format!("sg-{:017x}", (i + 1) % 1000)}]}),
         json!({"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}),
     ];
-    if i % 100 == 0 {
+    if i.is_multiple_of(100) {
         rules.push(json!({"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}));
     }
-    if i % 1000 == 0 {
+    if i.is_multiple_of(1000) {
         rules.push(json!({"IpProtocol": "tcp", "FromPort": 1000, "ToPort": 4000, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}));
     }
     json!({
         "GroupId": format!("sg-{i:017x}"),
-        "GroupName": if i % 500 == 0 { "default".to_string() } else { format!("group-{i}") },
+        "GroupName": if i.is_multiple_of(500) { "default".to_string() } else { format!("group-{i}") },
         "VpcId": format!("vpc-{:017x}", i / 500),
         "OwnerId": ACCOUNT,
         "IpPermissions": rules,

@@ -57,10 +57,10 @@ pub fn parse_allowed_signers(text: &str) -> Result<Vec<AllowedSigner>, String> {
 /// The first field (which may be double-quoted) and the rest.
 fn split_field(text: &str) -> (&str, &str) {
     let text = text.trim_start();
-    if let Some(stripped) = text.strip_prefix('"') {
-        if let Some(end) = stripped.find('"') {
-            return (&stripped[..end], stripped[end + 1..].trim_start());
-        }
+    if let Some(stripped) = text.strip_prefix('"')
+        && let Some(end) = stripped.find('"')
+    {
+        return (&stripped[..end], stripped[end + 1..].trim_start());
     }
     let mut in_quotes = false;
     for (i, c) in text.char_indices() {

@@ -7,6 +7,7 @@
 //! when nothing is wrong and the signer is trusted. This module never uses
 //! the AWS SDK or the report code: an auditor's verifier stays small.
 
+mod raw;
 mod structure;
 
 use crate::bag::{
@@ -286,16 +287,16 @@ fn check_signature(signature: &[u8], tag_manifest: &[u8], trust: &Trust, report:
         Err(e) => return report.problem(SIGNATURE_FILE, e),
     };
     report.signer = Some(checked.fingerprint.clone());
-    if let Some(stated) = bag::field(&report.info, "Auditpack-Signer-Fingerprint") {
-        if stated != checked.fingerprint {
-            report.problem(
-                INFO_FILE,
-                format!(
-                    "names signer {stated}, but the bundle is signed by {}",
-                    checked.fingerprint
-                ),
-            );
-        }
+    if let Some(stated) = bag::field(&report.info, "Auditpack-Signer-Fingerprint")
+        && stated != checked.fingerprint
+    {
+        report.problem(
+            INFO_FILE,
+            format!(
+                "names signer {stated}, but the bundle is signed by {}",
+                checked.fingerprint
+            ),
+        );
     }
     match trust.admits(&checked.signer) {
         Ok(name) => report.trusted_as = Some(name),
@@ -305,10 +306,10 @@ fn check_signature(signature: &[u8], tag_manifest: &[u8], trust: &Trust, report:
 
 /// Streams an entry through SHA-256 and compares.
 fn compare(archive: &mut ZipArchive<File>, entry: &Entry, want: &str, report: &mut Report) {
-    if let Some(digest) = digest(archive, entry, report) {
-        if digest != want {
-            report.problem(&entry.path, "SHA-256 mismatch");
-        }
+    if let Some(digest) = digest(archive, entry, report)
+        && digest != want
+    {
+        report.problem(&entry.path, "SHA-256 mismatch");
     }
 }
 
