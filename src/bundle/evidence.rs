@@ -4,16 +4,20 @@
 
 use super::{BundleError, Description, Payload, Written, collect_payload, write};
 use crate::attest::Attestation;
-use crate::controls::Assessment;
-use crate::snapshot::read::Snapshot;
+use crate::snapshot::info::SnapshotInfo;
 use ssh_key::PrivateKey;
 use std::path::{Component, Path, PathBuf};
 use time::OffsetDateTime;
 
 /// What to seal, and how.
 pub struct Evidence<'a> {
-    pub snapshot: &'a Snapshot,
-    pub assessment: &'a Assessment,
+    /// The snapshot folder, sealed as it is, and its description.
+    pub snapshot_root: &'a Path,
+    pub info: &'a SnapshotInfo,
+    /// The assessment of that snapshot, as `auditpack assess` wrote it.
+    pub assessment_dir: &'a Path,
+    /// The frameworks it was assessed against, as `short name (id)`.
+    pub frameworks: Vec<String>,
     /// The attestation file as given, and what was read from it.
     pub attestations: Option<(&'a Path, &'a [Attestation])>,
     pub organisation: Option<String>,
@@ -27,15 +31,11 @@ pub struct Evidence<'a> {
 }
 
 /// The bag name: `auditpack-ACCOUNT-YYYYQn`, the quarter of the evidence.
-pub fn bag_name(snapshot: &Snapshot) -> String {
-    let as_of = OffsetDateTime::parse(
-        &snapshot.info.as_of,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+pub fn bag_name(info: &SnapshotInfo) -> String {
+    let as_of = OffsetDateTime::parse(&info.as_of, &time::format_description::well_known::Rfc3339)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let quarter = (u8::from(as_of.month()) - 1) / 3 + 1;
-    let accounts: Vec<&str> = snapshot
-        .info
+    let accounts: Vec<&str> = info
         .accounts
         .iter()
         .map(|a| a.account_id.as_str())
@@ -50,19 +50,6 @@ pub fn bag_name(snapshot: &Snapshot) -> String {
 
 /// Writes the bundle at `out`.
 pub fn seal(evidence: &Evidence, out: &Path, replace: bool) -> Result<Written, BundleError> {
-    let staging = tempfile::tempdir().map_err(|source| BundleError::Io {
-        path: std::env::temp_dir(),
-        source,
-    })?;
-    let assessment_dir = staging.path().join("assessment");
-    evidence
-        .assessment
-        .write(&assessment_dir, false)
-        .map_err(|source| BundleError::Io {
-            path: assessment_dir.clone(),
-            source,
-        })?;
-
     let mut files: Vec<(&Path, String)> = Vec::new();
     let mut attachments: Vec<(PathBuf, String)> = Vec::new();
     if let Some((file, list)) = evidence.attestations {
@@ -90,14 +77,14 @@ pub fn seal(evidence: &Evidence, out: &Path, replace: bool) -> Result<Written, B
     files.extend(attachments.iter().map(|(p, b)| (p.as_path(), b.clone())));
     let payload: Vec<Payload> = collect_payload(
         &[
-            (&evidence.snapshot.root, "data/snapshot"),
-            (&assessment_dir, "data/assessment"),
+            (evidence.snapshot_root, "data/snapshot"),
+            (evidence.assessment_dir, "data/assessment"),
         ],
         &files,
     )?;
 
     let description = Description {
-        name: bag_name(evidence.snapshot),
+        name: bag_name(evidence.info),
         organisation: evidence.organisation.clone(),
         fields: fields(evidence)?,
     };
@@ -124,7 +111,7 @@ fn plain_relative(path: &str) -> Option<String> {
 }
 
 fn fields(evidence: &Evidence) -> Result<Vec<(String, String)>, BundleError> {
-    let info = &evidence.snapshot.info;
+    let info = evidence.info;
     let mut regions: Vec<&str> = info
         .accounts
         .iter()
@@ -137,12 +124,7 @@ fn fields(evidence: &Evidence) -> Result<Vec<(String, String)>, BundleError> {
         .iter()
         .map(|a| a.account_id.as_str())
         .collect();
-    let frameworks: Vec<String> = evidence
-        .assessment
-        .frameworks
-        .iter()
-        .map(|f| format!("{} ({})", f.short_name, f.framework))
-        .collect();
+    let frameworks = &evidence.frameworks;
     let previous = match evidence.previous {
         Some(path) => digest_file(path)?,
         None => "none".to_string(),

@@ -5,7 +5,7 @@ use super::{Global, output};
 use anyhow::{Context, Result};
 use auditpack::bundle::{self, Evidence, Written};
 use auditpack::controls::assessment;
-use auditpack::snapshot::read::Snapshot;
+use auditpack::snapshot::read::{Snapshot, read_info};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use time::OffsetDateTime;
@@ -23,6 +23,11 @@ pub struct Args {
     /// The bundle to write.
     #[arg(long, value_name = "FILE.zip")]
     pub out: PathBuf,
+
+    /// An assessment of this snapshot written by `auditpack assess`; without
+    /// it, the snapshot is assessed now.
+    #[arg(long, value_name = "DIR")]
+    pub assessment: Option<PathBuf>,
 
     #[command(flatten)]
     pub inputs: Inputs,
@@ -83,21 +88,54 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
             previous.display()
         );
     }
-    let snapshot = Snapshot::open(&args.snapshot)?;
-    let result = assessment::run(
-        &snapshot,
-        &loaded.mappings,
-        &loaded.approved_images,
-        &loaded.attestations,
-    );
+    let info = read_info(&args.snapshot)?;
+    // The assessment sealed is the one given, checked to be of this
+    // snapshot, or one made now (which reads every file of the snapshot
+    // into memory; a given one lets sealing stream).
+    let made;
+    let (assessment_dir, frameworks) = match &args.assessment {
+        Some(dir) => {
+            let written = assessment::read_written(dir).map_err(anyhow::Error::msg)?;
+            let accounts: Vec<String> =
+                info.accounts.iter().map(|a| a.account_id.clone()).collect();
+            anyhow::ensure!(
+                written.accounts == accounts && written.as_of == info.as_of,
+                "`{}` assesses accounts {:?} as of {}, not this snapshot ({:?} as of {})\nhelp: assess this \
+                 snapshot with `auditpack assess`, or leave out --assessment",
+                dir.display(),
+                written.accounts,
+                written.as_of,
+                accounts,
+                info.as_of
+            );
+            (dir.clone(), written.frameworks)
+        }
+        None => {
+            let snapshot = Snapshot::open(&args.snapshot)?;
+            let result = assessment::run(
+                &snapshot,
+                &loaded.mappings,
+                &loaded.approved_images,
+                &loaded.attestations,
+            );
+            made = tempfile::tempdir().context("cannot make a temporary folder")?;
+            let dir = made.path().join("assessment");
+            result
+                .write(&dir, false)
+                .with_context(|| format!("cannot write `{}`", dir.display()))?;
+            (dir, result.framework_labels())
+        }
+    };
     let attestations = args
         .inputs
         .attestations
         .as_deref()
         .map(|p| (p, loaded.attestations.as_slice()));
     let evidence = Evidence {
-        snapshot: &snapshot,
-        assessment: &result,
+        snapshot_root: &args.snapshot,
+        info: &info,
+        assessment_dir: &assessment_dir,
+        frameworks,
         attestations,
         organisation: args.seal.organisation.clone(),
         previous: args.seal.previous.as_deref(),

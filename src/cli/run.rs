@@ -85,8 +85,10 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         .as_deref()
         .map(|p| (p, loaded.attestations.as_slice()));
     let evidence = Evidence {
-        snapshot: &snapshot,
-        assessment: &result,
+        snapshot_root: &collected.path,
+        info: &snapshot.info,
+        assessment_dir: &assessment_out,
+        frameworks: result.framework_labels(),
         attestations,
         organisation: args.seal.organisation.clone(),
         previous: args.seal.previous.as_deref(),
@@ -94,7 +96,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         demo_key: demo,
         date,
     };
-    let out = args.out.join(format!("{}.zip", bag_name(&snapshot)));
+    let out = args.out.join(format!("{}.zip", bag_name(&snapshot.info)));
     let written = seal(&evidence, &out, args.verdict.force)?;
     report(&written, &public_key_hint(&key_path), global);
     if demo {

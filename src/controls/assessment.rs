@@ -114,6 +114,14 @@ impl Assessment {
         staged.commit()
     }
 
+    /// The frameworks assessed, as `short name (id)`, for bundle labels.
+    pub fn framework_labels(&self) -> Vec<String> {
+        self.frameworks
+            .iter()
+            .map(|f| format!("{} ({})", f.short_name, f.framework))
+            .collect()
+    }
+
     /// The findings that failed, with the controls they fail.
     pub fn failing(&self) -> impl Iterator<Item = &Finding> {
         self.findings
@@ -206,4 +214,52 @@ mod tests {
         assert_eq!(spreadsheet_safe("sg-0abc"), "sg-0abc");
         assert_eq!(spreadsheet_safe(""), "");
     }
+}
+
+/// What a bundle needs to know of an assessment folder written earlier:
+/// which accounts and instant it judged, and the framework labels.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub accounts: Vec<String>,
+    pub as_of: String,
+    pub frameworks: Vec<String>,
+}
+
+/// Reads `summary.json` of an assessment folder.
+pub fn read_written(dir: &Path) -> Result<Written, String> {
+    let path = dir.join("summary.json");
+    let text = std::fs::read(&path)
+        .map_err(|e| format!("{}: {e} (is this an assessment folder?)", path.display()))?;
+    let summary: serde_json::Value =
+        serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if summary["format"] != FORMAT {
+        return Err(format!(
+            "{}: not an auditpack assessment summary",
+            path.display()
+        ));
+    }
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect()
+    };
+    let frameworks = summary["frameworks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            format!(
+                "{} ({})",
+                f["short_name"].as_str().unwrap_or("?"),
+                f["framework"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    Ok(Written {
+        accounts: strings(&summary["accounts"]),
+        as_of: summary["as_of"].as_str().unwrap_or_default().to_string(),
+        frameworks,
+    })
 }

@@ -93,6 +93,16 @@ impl<'a, T> Answer<'a, T> {
     }
 }
 
+/// Reads only a snapshot's description, for work that copies the snapshot
+/// without judging it (sealing it in a bundle).
+pub fn read_info(root: &Path) -> Result<SnapshotInfo, ReadError> {
+    let info_path = root.join(SNAPSHOT_FILE);
+    if !info_path.is_file() {
+        return Err(ReadError::NotASnapshot(root.to_path_buf()));
+    }
+    read_json(&info_path)
+}
+
 impl Snapshot {
     /// Reads the snapshot at `root`, parsing every answered call.
     pub fn open(root: &Path) -> Result<Snapshot, ReadError> {
