@@ -1336,3 +1336,51 @@ fn every_command_block_of_docs_verifying_md_runs_as_written() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_assessment_written_earlier_seals_to_the_same_bytes_and_another_snapshots_is_refused() {
+    let s = sealed();
+    let dir = workspace();
+    let assessment = dir.path().join("assessment");
+    auditpack()
+        .arg("assess")
+        .arg(&s.snapshot)
+        .arg("--out")
+        .arg(&assessment)
+        .args([
+            "-q",
+            "--attestations",
+            &format!("{SAMPLE}/attestations.toml"),
+        ])
+        .args([
+            "--approved-images",
+            &format!("{SAMPLE}/approved-images.toml"),
+        ])
+        .assert()
+        .success();
+    let out = dir.path().join("again.zip");
+    seal(&s.snapshot, &s.key, &out)
+        .args(["--date", DATE, "--assessment"])
+        .arg(&assessment)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read(&out).unwrap(),
+        fs::read(&s.bundle).unwrap(),
+        "same evidence, same bytes"
+    );
+
+    // An assessment of other evidence (here: another export) is not sealed
+    // beside this snapshot.
+    let summary = assessment.join("summary.json");
+    let text = fs::read_to_string(&summary)
+        .unwrap()
+        .replace("2026-11-30T09:15:02Z", "2026-08-30T09:15:02Z");
+    fs::write(&summary, text).unwrap();
+    seal(&s.snapshot, &s.key, &dir.path().join("mixed.zip"))
+        .args(["--date", DATE, "--assessment"])
+        .arg(&assessment)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not this snapshot"));
+}
