@@ -72,6 +72,29 @@ impl Context<'_> {
             .collect()
     }
 
+    /// The findings `judge` gives on a region's answer of `T` and the file
+    /// holding it. A call that did not answer gives one not-assessed finding
+    /// for the region instead; one that answered only its first page gets a
+    /// not-assessed finding for the region after the findings on that page.
+    pub fn each_listed<T: crate::snapshot::shapes::FromDocument>(
+        &self,
+        check: &str,
+        account: &str,
+        region: &str,
+        judge: impl FnOnce(&T, &str) -> Vec<Finding>,
+    ) -> Vec<Finding> {
+        let answer = self.snapshot.answer::<T>(account, region);
+        let region_finding = || Finding::on(check, account, region, region);
+        let Some(value) = answer.value() else {
+            return vec![unavailable(region_finding(), &answer)];
+        };
+        let mut findings = judge(value, answer.file().unwrap_or_default());
+        if let Answer::Partial { .. } = answer {
+            findings.push(unavailable(region_finding(), &answer));
+        }
+        findings
+    }
+
     /// The answer of a global call.
     pub fn global<T: crate::snapshot::shapes::FromDocument>(&self, account: &str) -> Answer<'_, T> {
         self.snapshot.answer(account, GLOBAL)

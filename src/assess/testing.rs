@@ -217,3 +217,40 @@ pub fn outcomes(findings: &[crate::assess::Finding]) -> Vec<(String, String, Str
     out.sort();
     out
 }
+
+/// The 15 regions the sample account has enabled but did not export:
+/// every regional check reports them as not assessed.
+pub const SAMPLE_NOT_EXPORTED: [&str; 15] = [
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// `(status, region, resource_id)` rows, sorted as `outcomes` sorts them.
+pub fn rows(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    let mut rows: Vec<_> = list
+        .iter()
+        .map(|(s, r, id)| (s.to_string(), r.to_string(), id.to_string()))
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// `list` plus the sample's not-exported regions, each not assessed, as
+/// `rows`.
+pub fn with_gaps(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    let gaps = SAMPLE_NOT_EXPORTED.map(|r| ("not-assessed", r, r));
+    rows(&[list, &gaps[..]].concat())
+}

@@ -302,7 +302,7 @@ mod tests {
     use super::*;
     use crate::assess::Status;
     use crate::assess::testing::{
-        ACCOUNT, SnapshotBuilder, findings, findings_with, outcomes, sample_findings,
+        ACCOUNT, SnapshotBuilder, findings, findings_with, outcomes, rows, sample_findings,
     };
     use crate::attest::{Attachment, ControlRef};
     use crate::snapshot::log::CallStatus;
@@ -311,15 +311,6 @@ mod tests {
     use time::macros::date;
 
     const G: &str = "global";
-
-    fn rows(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-        let mut rows: Vec<_> = list
-            .iter()
-            .map(|(s, r, id)| (s.to_string(), r.to_string(), id.to_string()))
-            .collect();
-        rows.sort();
-        rows
-    }
 
     // --- Annual independent assessment -----------------------------------
 

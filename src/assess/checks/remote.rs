@@ -38,39 +38,27 @@ fn each_instance(
     region: &str,
     mut judge: impl FnMut(&Instance, FindingBuilder) -> Finding,
 ) -> Vec<Finding> {
-    let answer = ctx.snapshot.answer::<Instances>(account, region);
-    let Some(instances) = answer.value() else {
-        return vec![unavailable(
-            Finding::on(id, account, region, region),
-            &answer,
-        )];
-    };
-    let file = answer.file().unwrap_or_default();
-    let mut findings = Vec::new();
-    for (r, reservation) in instances.reservations.iter().enumerate() {
-        for (i, instance) in reservation.instances.iter().enumerate() {
-            let state = instance.state.as_ref().and_then(|s| s.name.as_deref());
-            if matches!(state, Some("terminated") | Some("shutting-down")) {
-                continue;
+    ctx.each_listed(id, account, region, |instances: &Instances, file| {
+        let mut findings = Vec::new();
+        for (r, reservation) in instances.reservations.iter().enumerate() {
+            for (i, instance) in reservation.instances.iter().enumerate() {
+                let state = instance.state.as_ref().and_then(|s| s.name.as_deref());
+                if matches!(state, Some("terminated") | Some("shutting-down")) {
+                    continue;
+                }
+                let builder = Finding::on(
+                    id,
+                    account,
+                    region,
+                    instance.instance_id.clone().unwrap_or_default(),
+                )
+                .name(instance_name(instance))
+                .evidence(file, pointer(&[&"Reservations", &r, &"Instances", &i]));
+                findings.push(judge(instance, builder));
             }
-            let builder = Finding::on(
-                id,
-                account,
-                region,
-                instance.instance_id.clone().unwrap_or_default(),
-            )
-            .name(instance_name(instance))
-            .evidence(file, pointer(&[&"Reservations", &r, &"Instances", &i]));
-            findings.push(judge(instance, builder));
         }
-    }
-    if let Answer::Partial { .. } = answer {
-        findings.push(unavailable(
-            Finding::on(id, account, region, region),
-            &answer,
-        ));
-    }
-    findings
+        findings
+    })
 }
 
 fn ssm_managed(ctx: &Context) -> Vec<Finding> {
@@ -192,7 +180,7 @@ fn judge_reach(
 mod tests {
     use super::*;
     use crate::assess::finding::Status;
-    use crate::assess::testing::{SnapshotBuilder, findings, outcomes, sample_findings};
+    use crate::assess::testing::{SnapshotBuilder, findings, outcomes, rows, sample_findings};
     use crate::snapshot::log::CallStatus;
 
     const REGION: &str = "eu-west-2";
@@ -324,17 +312,16 @@ mod tests {
                 .filter(|(s, r, _)| s != "pass" && (r == "eu-west-1" || r == "eu-west-2"))
                 .collect()
         };
-        let row = |s: &str, r: &str, i: &str| (s.to_string(), r.to_string(), i.to_string());
         assert_eq!(
             exceptions("remote.ssm-managed"),
-            [
-                row("fail", "eu-west-2", "i-024776a5a08ff4205"),
-                row("not-assessed", "eu-west-1", "i-0f563f848ad79f09a")
-            ]
+            rows(&[
+                ("fail", "eu-west-2", "i-024776a5a08ff4205"),
+                ("not-assessed", "eu-west-1", "i-0f563f848ad79f09a"),
+            ])
         );
         assert_eq!(
             exceptions("remote.no-direct-admin"),
-            [row("fail", "eu-west-2", "i-0f8fe36c99f6117bc")]
+            rows(&[("fail", "eu-west-2", "i-0f8fe36c99f6117bc")])
         );
         let gaps = sample_findings("remote.ssm-managed")
             .into_iter()

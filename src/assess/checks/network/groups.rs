@@ -6,9 +6,8 @@
 use super::instances::{GroupUsers, attachment};
 use super::rules::{WorldRule, exposure, protocol_name, world_rules};
 use super::{ADMIN_PORTS, DATABASE_PORTS};
-use crate::assess::context::{Context, unavailable};
-use crate::assess::finding::{Finding, pointer};
-use crate::snapshot::read::Answer;
+use crate::assess::context::Context;
+use crate::assess::finding::{Finding, FindingBuilder, pointer};
 use crate::snapshot::shapes::{Instances, SecurityGroup, SecurityGroups};
 use std::collections::BTreeSet;
 
@@ -32,11 +31,7 @@ fn port_check(ctx: &Context, id: &str, ports: &[u16], kind: &str) -> Vec<Finding
                     list.join(", ")
                 )));
             }
-            let builder = found
-                .rules
-                .iter()
-                .fold(builder, |b, r| b.evidence(file, r.source_pointer.clone()));
-            let rules: Vec<String> = found.rules.iter().map(WorldRule::describe).collect();
+            let (builder, rules) = cite(builder, file, &found.rules);
             let protocols: BTreeSet<&str> = found
                 .rules
                 .iter()
@@ -55,7 +50,7 @@ fn port_check(ctx: &Context, id: &str, ports: &[u16], kind: &str) -> Vec<Finding
                         "{kind} port{} {} open to the internet ({}); {}",
                         if found.ports.len() == 1 { "" } else { "s" },
                         port_list.join(", "),
-                        rules.join("; "),
+                        rules,
                         attachment(group, instances)
                     )),
             )
@@ -75,13 +70,10 @@ pub(super) fn all_ports(ctx: &Context) -> Vec<Finding> {
             if open.is_empty() {
                 return Some(builder.pass("no rule opens every port to the internet"));
             }
-            let rules: Vec<String> = open.iter().map(WorldRule::describe).collect();
-            let builder = open
-                .iter()
-                .fold(builder, |b, r| b.evidence(file, r.source_pointer.clone()));
+            let (builder, rules) = cite(builder, file, &open);
             Some(builder.fail(format!(
                 "every port is open to the internet ({}); {}",
-                rules.join("; "),
+                rules,
                 attachment(group, instances)
             )))
         })
@@ -123,29 +115,26 @@ fn each_group(
     region: &str,
     mut judge: impl FnMut(&SecurityGroup, usize, &str, Option<&GroupUsers>) -> Option<Finding>,
 ) -> Vec<Finding> {
-    let answer = ctx.snapshot.answer::<SecurityGroups>(account, region);
-    let Some(groups) = answer.value() else {
-        return vec![unavailable(
-            Finding::on(id, account, region, region),
-            &answer,
-        )];
-    };
-    let file = answer.file().unwrap_or_default();
-    let instances = ctx.snapshot.answer::<Instances>(account, region);
-    let users = instances.value().map(GroupUsers::of);
-    let mut findings: Vec<Finding> = groups
-        .security_groups
+    ctx.each_listed(id, account, region, |groups: &SecurityGroups, file| {
+        let instances = ctx.snapshot.answer::<Instances>(account, region);
+        let users = instances.value().map(GroupUsers::of);
+        groups
+            .security_groups
+            .iter()
+            .enumerate()
+            .filter_map(|(index, group)| judge(group, index, file, users.as_ref()))
+            .collect()
+    })
+}
+
+/// `builder` with each of `rules` as evidence in `file`, and the rules
+/// described, `; ` between them.
+fn cite(builder: FindingBuilder, file: &str, rules: &[WorldRule]) -> (FindingBuilder, String) {
+    let described: Vec<String> = rules.iter().map(WorldRule::describe).collect();
+    let builder = rules
         .iter()
-        .enumerate()
-        .filter_map(|(index, group)| judge(group, index, file, users.as_ref()))
-        .collect();
-    if let Answer::Partial { .. } = answer {
-        findings.push(unavailable(
-            Finding::on(id, account, region, region),
-            &answer,
-        ));
-    }
-    findings
+        .fold(builder, |b, r| b.evidence(file, r.source_pointer.clone()));
+    (builder, described.join("; "))
 }
 
 fn group_finding(
@@ -155,7 +144,7 @@ fn group_finding(
     group: &SecurityGroup,
     file: &str,
     index: usize,
-) -> crate::assess::finding::FindingBuilder {
+) -> FindingBuilder {
     let group_id = group
         .group_id
         .clone()

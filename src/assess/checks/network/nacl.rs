@@ -3,9 +3,8 @@
 //! first that matches decides, allow or deny.
 
 use super::rules::{Protocol, is_world, protocol};
-use crate::assess::context::{Context, unavailable};
+use crate::assess::context::Context;
 use crate::assess::finding::{Finding, pointer};
-use crate::snapshot::read::Answer;
 use crate::snapshot::shapes::{NetworkAcl, NetworkAcls};
 use std::collections::BTreeSet;
 
@@ -15,27 +14,13 @@ const NACL_PORTS: [u16; 2] = [22, 3389];
 pub(super) fn nacls(ctx: &Context) -> Vec<Finding> {
     let id = "net.nacl-admin-world";
     ctx.each_region(id, |account, region| {
-        let answer = ctx.snapshot.answer::<NetworkAcls>(account, region);
-        let Some(acls) = answer.value() else {
-            return vec![unavailable(
-                Finding::on(id, account, region, region),
-                &answer,
-            )];
-        };
-        let file = answer.file().unwrap_or_default();
-        let mut findings: Vec<Finding> = acls
-            .network_acls
-            .iter()
-            .enumerate()
-            .map(|(index, acl)| nacl_finding(id, account, region, acl, index, file))
-            .collect();
-        if let Answer::Partial { .. } = answer {
-            findings.push(unavailable(
-                Finding::on(id, account, region, region),
-                &answer,
-            ));
-        }
-        findings
+        ctx.each_listed(id, account, region, |acls: &NetworkAcls, file| {
+            acls.network_acls
+                .iter()
+                .enumerate()
+                .map(|(index, acl)| nacl_finding(id, account, region, acl, index, file))
+                .collect()
+        })
     })
 }
 

@@ -89,19 +89,10 @@ fn sample(check: &str) -> Vec<(String, String, String)> {
     outcomes(&testing::sample_findings(check))
 }
 
-fn expect(rows: &[(&str, &str)]) -> Vec<(String, String, String)> {
-    let mut rows: Vec<_> = rows
-        .iter()
-        .map(|(status, resource)| {
-            (
-                status.to_string(),
-                "global".to_string(),
-                resource.to_string(),
-            )
-        })
-        .collect();
-    rows.sort();
-    rows
+/// `(status, resource)` pairs as global rows, sorted as `outcomes` sorts them.
+fn expect(list: &[(&str, &str)]) -> Vec<(String, String, String)> {
+    let list: Vec<_> = list.iter().map(|&(s, id)| (s, "global", id)).collect();
+    testing::rows(&list)
 }
 
 const SAMPLE_ACCOUNT: &str = "210987654321";

@@ -30,7 +30,7 @@ fn an_account_without_console_users_gets_one_not_applicable_finding() {
     let found = findings(&snapshot, CONSOLE_MFA);
     assert_eq!(
         outcomes(&found),
-        [("not-applicable".into(), "global".into(), ACCOUNT.into())]
+        testing::rows(&[("not-applicable", "global", ACCOUNT)])
     );
 }
 

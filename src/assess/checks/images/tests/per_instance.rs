@@ -18,7 +18,7 @@ fn terminated_and_shutting_down_instances_are_skipped() {
         let f = findings_with(&s, check, &pipeline_list(), &[]);
         assert_eq!(
             outcomes(&f),
-            [("pass".into(), REGION.into(), "i-p".into())],
+            testing::rows(&[("pass", REGION, "i-p")]),
             "{check}"
         );
     }
@@ -32,7 +32,7 @@ fn region_without_live_instances_is_not_applicable() {
         let f = findings(&s, IMDS_V2_REQUIRED);
         assert_eq!(
             outcomes(&f),
-            [("not-applicable".into(), REGION.into(), REGION.into())]
+            testing::rows(&[("not-applicable", REGION, REGION)])
         );
     }
 }
@@ -46,7 +46,7 @@ fn describe_instances_denied_gives_one_not_assessed_finding_for_the_region() {
         let f = findings_with(&s, check, &pipeline_list(), &[]);
         assert_eq!(
             outcomes(&f),
-            [("not-assessed".into(), REGION.into(), REGION.into())],
+            testing::rows(&[("not-assessed", REGION, REGION)]),
             "{check}"
         );
     }
@@ -61,10 +61,7 @@ fn first_page_of_instances_is_judged_and_the_rest_flagged_not_assessed() {
     let f = findings(&s, IMDS_V2_REQUIRED);
     assert_eq!(
         outcomes(&f),
-        [
-            ("not-assessed".into(), REGION.into(), REGION.into()),
-            ("pass".into(), REGION.into(), "i-1".into()),
-        ]
+        testing::rows(&[("not-assessed", REGION, REGION), ("pass", REGION, "i-1")])
     );
 }
 

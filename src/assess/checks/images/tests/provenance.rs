@@ -82,10 +82,10 @@ fn describe_images_denied_leaves_image_checks_not_assessed_per_instance() {
         let f = findings_with(&s, check, &pipeline_list(), &[]);
         assert_eq!(
             outcomes(&f),
-            [
-                ("not-assessed".into(), REGION.into(), "i-1".into()),
-                ("not-assessed".into(), REGION.into(), "i-2".into()),
-            ]
+            testing::rows(&[
+                ("not-assessed", REGION, "i-1"),
+                ("not-assessed", REGION, "i-2")
+            ])
         );
         assert!(f[0].reason.contains("was denied"), "{}", f[0].reason);
     }
@@ -145,11 +145,11 @@ fn custodian_images_canonical_owner_without_alias_is_known_and_not_approved() {
     let f = findings_with(&s, APPROVED, &own, &[]);
     assert_eq!(
         outcomes(&f),
-        [
-            ("fail".into(), REGION.into(), "i-amazon".into()),
-            ("fail".into(), REGION.into(), "i-ubuntu".into()),
-            ("pass".into(), REGION.into(), "i-own".into()),
-        ]
+        testing::rows(&[
+            ("fail", REGION, "i-amazon"),
+            ("fail", REGION, "i-ubuntu"),
+            ("pass", REGION, "i-own"),
+        ])
     );
 }
 

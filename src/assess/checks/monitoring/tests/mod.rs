@@ -3,7 +3,9 @@
 
 use super::*;
 use crate::assess::Status;
-use crate::assess::testing::{ACCOUNT, SnapshotBuilder, findings, outcomes, sample_findings};
+use crate::assess::testing::{
+    ACCOUNT, SnapshotBuilder, findings, outcomes, rows, sample_findings, with_gaps,
+};
 use crate::snapshot::read::Snapshot;
 
 mod cloudtrail;
@@ -15,42 +17,6 @@ mod trusted_advisor;
 const R: &str = "eu-west-2";
 
 const G: &str = "global";
-
-/// The 15 regions the sample account has enabled but did not export:
-/// every regional check reports them as not assessed.
-const SAMPLE_NOT_EXPORTED: [&str; 15] = [
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-north-1",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
-
-/// `(status, region, resource)` rows, sorted as `outcomes` sorts them.
-fn rows(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-    let mut rows: Vec<_> = list
-        .iter()
-        .map(|(s, r, id)| (s.to_string(), r.to_string(), id.to_string()))
-        .collect();
-    rows.sort();
-    rows
-}
-
-/// `list` plus the sample's not-exported regions, each not assessed.
-fn with_gaps(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-    let gaps = SAMPLE_NOT_EXPORTED.map(|r| ("not-assessed", r, r));
-    rows(&[list, &gaps[..]].concat())
-}
 
 /// The single finding of `check`, as (status, reason).
 fn only(snapshot: &Snapshot, check: &str) -> (Status, String) {

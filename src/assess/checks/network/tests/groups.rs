@@ -83,10 +83,7 @@ fn groups_unavailable_or_cut_short_are_not_assessed() {
         )
         .build();
     let found = findings(&denied, "net.admin-ports-world");
-    assert_eq!(
-        outcomes(&found),
-        [("not-assessed".into(), REGION.into(), REGION.into())]
-    );
+    assert_eq!(outcomes(&found), rows(&[("not-assessed", REGION, REGION)]));
     assert!(found[0].reason.contains("denied"), "{}", found[0].reason);
 
     let partial = SnapshotBuilder::new()
@@ -119,10 +116,6 @@ fn regions_not_exported_are_not_assessed() {
         .build();
     assert_eq!(
         outcomes(&findings(&snapshot, "net.admin-ports-world")),
-        [(
-            "not-assessed".to_string(),
-            "eu-west-3".to_string(),
-            "eu-west-3".to_string()
-        )]
+        rows(&[("not-assessed", "eu-west-3", "eu-west-3")])
     );
 }
