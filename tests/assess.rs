@@ -264,7 +264,10 @@ fn run_json_prints_one_document() {
         .assert()
         .success();
     let summary: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
-    assert_eq!(summary["accounts"][0], "210987654321");
+    assert_eq!(
+        summary["accounts"],
+        serde_json::json!(["210987654321", "480215379604"])
+    );
     assert_eq!(summary["frameworks"].as_array().unwrap().len(), 3);
 }
 

@@ -454,6 +454,12 @@ fn keygen_refuses_to_overwrite_a_key_or_its_public_half() {
 // Whom verify trusts
 
 #[test]
+fn sample_bundle_is_named_after_its_first_account_the_others_and_the_quarter() {
+    // Two accounts (210987654321 and 480215379604), evidence of 2026-11-30.
+    assert_eq!(sealed().bag, "auditpack-210987654321-and-1-more-2026Q4");
+}
+
+#[test]
 fn sample_bundle_verifies_with_the_signers_public_key() {
     let verdict = verify_with_key(&sealed().bundle);
     assert_eq!(verdict.code, 0, "{verdict:?}");
@@ -1375,7 +1381,7 @@ fn an_assessment_written_earlier_seals_to_the_same_bytes_and_another_snapshots_i
     let summary = assessment.join("summary.json");
     let text = fs::read_to_string(&summary)
         .unwrap()
-        .replace("2026-11-30T09:15:02Z", "2026-08-30T09:15:02Z");
+        .replace("2026-11-30T09:17:40Z", "2026-08-30T09:17:40Z");
     fs::write(&summary, text).unwrap();
     seal(&s.snapshot, &s.key, &dir.path().join("mixed.zip"))
         .args(["--date", DATE, "--assessment"])

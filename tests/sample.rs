@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{auditpack, entry, log};
+use common::{auditpack, log};
 use std::path::Path;
 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/nhs-trust/export");
@@ -48,8 +48,32 @@ fn readme_main_job_runs_on_the_sample() {
     );
 }
 
+const MAIN: &str = "210987654321";
+const RESEARCH: &str = "480215379604";
+
+/// The log entry of one call of one account.
+fn entry_of<'a>(
+    log: &'a serde_json::Value,
+    account: &str,
+    region: &str,
+    service: &str,
+    operation: &str,
+) -> &'a serde_json::Value {
+    log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["account_id"] == account
+                && e["region"] == region
+                && e["service"] == service
+                && e["operation"] == operation
+        })
+        .unwrap_or_else(|| panic!("no log entry for {account} {region} {service} {operation}"))
+}
+
 #[test]
-fn sample_logs_the_denied_call_and_security_hub_off() {
+fn sample_logs_the_denied_call_and_the_services_that_are_off() {
     let out = tempfile::tempdir().unwrap();
     let snapshot = out.path().join("snap");
     auditpack()
@@ -59,26 +83,67 @@ fn sample_logs_the_denied_call_and_security_hub_off() {
         .success();
     let log = log(&snapshot);
 
-    assert_eq!(
-        entry(&log, "eu-west-1", "ssm", "describe-instance-information")["status"],
-        "access-denied"
-    );
-    assert_eq!(
-        entry(&log, "eu-west-1", "securityhub", "describe-hub")["status"],
-        "not-enabled"
-    );
-    assert_eq!(
-        entry(&log, "eu-west-1", "securityhub", "get-enabled-standards")["status"],
-        "not-enabled"
-    );
+    // The main account: one denied call, Security Hub off in eu-west-1.
+    let failed = [
+        (
+            MAIN,
+            "eu-west-1",
+            "ssm",
+            "describe-instance-information",
+            "access-denied",
+        ),
+        (
+            MAIN,
+            "eu-west-1",
+            "securityhub",
+            "describe-hub",
+            "not-enabled",
+        ),
+        (
+            MAIN,
+            "eu-west-1",
+            "securityhub",
+            "get-enabled-standards",
+            "not-enabled",
+        ),
+        // The research account: no account-level S3 Block Public Access,
+        // no Business support plan for Trusted Advisor.
+        (
+            RESEARCH,
+            "global",
+            "s3control",
+            "get-public-access-block",
+            "not-found",
+        ),
+        (
+            RESEARCH,
+            "global",
+            "support",
+            "describe-trusted-advisor-checks",
+            "not-enabled",
+        ),
+    ];
+    for (account, region, service, operation, status) in failed {
+        assert_eq!(
+            entry_of(&log, account, region, service, operation)["status"],
+            status,
+            "{account} {region} {service} {operation}"
+        );
+    }
     let others: Vec<_> = log["entries"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["service"] != "*" && e["status"] != "ok")
         .filter(|e| {
-            !(e["region"] == "eu-west-1"
-                && (e["service"] == "ssm" || e["service"] == "securityhub"))
+            !failed
+                .iter()
+                .any(|(account, region, service, operation, _)| {
+                    e["account_id"] == *account
+                        && e["region"] == *region
+                        && e["service"] == *service
+                        && e["operation"] == *operation
+                })
         })
         .collect();
     assert!(
@@ -91,14 +156,35 @@ fn sample_logs_the_denied_call_and_security_hub_off() {
     );
 
     let info = common::read_json(&snapshot.join("snapshot.json"));
+    assert_eq!(info["accounts"][0]["account_id"], MAIN);
     assert_eq!(
         info["accounts"][0]["regions"],
         serde_json::json!(["eu-west-1", "eu-west-2"])
     );
-    assert_eq!(info["as_of"], "2026-11-30T09:15:02Z");
-    assert!(
-        Path::new(SAMPLE)
-            .join("210987654321/global/iam/get-credential-report.json")
-            .is_file()
+    assert_eq!(info["accounts"][1]["account_id"], RESEARCH);
+    assert_eq!(
+        info["accounts"][1]["regions"],
+        serde_json::json!(["eu-west-2"])
     );
+    // Enabled but not exported: 15 regions of the main account, and those
+    // 15 and eu-west-1 of the research account.
+    for (index, count) in [(0, 15), (1, 16)] {
+        let gaps = info["accounts"][index]["regions_not_collected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["reason"] == "not-exported")
+            .count();
+        assert_eq!(gaps, count, "account {index}");
+    }
+    // Every age is measured to the latest credential report: the research
+    // account's, generated after the main account's (09:15:02).
+    assert_eq!(info["as_of"], "2026-11-30T09:17:40Z");
+    for account in [MAIN, RESEARCH] {
+        assert!(
+            Path::new(SAMPLE)
+                .join(format!("{account}/global/iam/get-credential-report.json"))
+                .is_file()
+        );
+    }
 }

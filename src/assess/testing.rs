@@ -158,7 +158,7 @@ pub fn findings_with(
     (check.run)(&context)
 }
 
-/// The shipped sample account, imported and opened.
+/// The shipped sample (both accounts), imported and opened.
 pub fn sample() -> Snapshot {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/nhs-trust");
     let dir = tempfile::tempdir().unwrap();
@@ -218,9 +218,13 @@ pub fn outcomes(findings: &[crate::assess::Finding]) -> Vec<(String, String, Str
     out
 }
 
-/// The 15 regions the sample account has enabled but did not export:
-/// every regional check reports them as not assessed.
-pub const SAMPLE_NOT_EXPORTED: [&str; 15] = [
+/// The shipped sample's accounts: the trust's main account, and its
+/// sandbox/research account.
+pub const SAMPLE_MAIN: &str = "210987654321";
+pub const SAMPLE_RESEARCH: &str = "480215379604";
+
+/// The 15 regions the main account has enabled but did not export.
+const MAIN_NOT_EXPORTED: [&str; 15] = [
     "ap-northeast-1",
     "ap-northeast-2",
     "ap-northeast-3",
@@ -238,6 +242,34 @@ pub const SAMPLE_NOT_EXPORTED: [&str; 15] = [
     "us-west-2",
 ];
 
+/// The 16 regions the research account has enabled but did not export:
+/// the main account's 15 and eu-west-1.
+const RESEARCH_NOT_EXPORTED: [&str; 16] = [
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// Each sample account with the regions it has enabled but did not
+/// export: every regional check reports them as not assessed.
+pub const SAMPLE_NOT_EXPORTED: [(&str, &[&str]); 2] = [
+    (SAMPLE_MAIN, &MAIN_NOT_EXPORTED),
+    (SAMPLE_RESEARCH, &RESEARCH_NOT_EXPORTED),
+];
+
 /// `(status, region, resource_id)` rows, sorted as `outcomes` sorts them.
 pub fn rows(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
     let mut rows: Vec<_> = list
@@ -248,9 +280,53 @@ pub fn rows(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
     rows
 }
 
-/// `list` plus the sample's not-exported regions, each not assessed, as
-/// `rows`.
-pub fn with_gaps(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-    let gaps = SAMPLE_NOT_EXPORTED.map(|r| ("not-assessed", r, r));
-    rows(&[list, &gaps[..]].concat())
+/// A finding of the sample as `(status, account, region, resource_id)`.
+pub type SampleRow = (String, String, String, String);
+
+/// `(status, account, region, resource_id)` of each of `check`'s findings
+/// on the sample, sorted.
+pub fn sample_outcomes(check: &str) -> Vec<SampleRow> {
+    account_outcomes(&sample_findings(check))
+}
+
+/// `(status, account, region, resource_id)` of each finding, sorted.
+pub fn account_outcomes(findings: &[crate::assess::Finding]) -> Vec<SampleRow> {
+    let mut out: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.status.to_string(),
+                f.account_id.clone(),
+                f.region.clone(),
+                f.resource_id.clone(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `(status, account, region, resource_id)` rows, sorted as
+/// `sample_outcomes` sorts them.
+pub fn sample_rows(list: &[(&str, &str, &str, &str)]) -> Vec<SampleRow> {
+    let mut rows: Vec<_> = list
+        .iter()
+        .map(|(s, a, r, id)| (s.to_string(), a.to_string(), r.to_string(), id.to_string()))
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// `list` plus each sample account's not-exported regions, each not
+/// assessed, as `sample_rows`.
+pub fn with_gaps(list: &[(&str, &str, &str, &str)]) -> Vec<SampleRow> {
+    let gaps: Vec<(&str, &str, &str, &str)> = SAMPLE_NOT_EXPORTED
+        .iter()
+        .flat_map(|(account, regions)| {
+            regions
+                .iter()
+                .map(move |r| ("not-assessed", *account, *r, *r))
+        })
+        .collect();
+    sample_rows(&[list, &gaps[..]].concat())
 }

@@ -180,7 +180,10 @@ fn judge_reach(
 mod tests {
     use super::*;
     use crate::assess::finding::Status;
-    use crate::assess::testing::{SnapshotBuilder, findings, outcomes, rows, sample_findings};
+    use crate::assess::testing::{
+        SAMPLE_MAIN as MAIN, SAMPLE_RESEARCH as RESEARCH, SnapshotBuilder, account_outcomes,
+        findings, sample_findings, with_gaps,
+    };
     use crate::snapshot::log::CallStatus;
 
     const REGION: &str = "eu-west-2";
@@ -302,31 +305,59 @@ mod tests {
         );
     }
 
+    /// The sample's instances, as `(account, region, instance)`.
+    const SAMPLE_INSTANCES: [(&str, &str, &str); 10] = [
+        (MAIN, "eu-west-2", "i-0f8fe36c99f6117bc"),
+        (MAIN, "eu-west-2", "i-01e9df9014cc25d3b"),
+        (MAIN, "eu-west-2", "i-05fb92a21c0813c37"),
+        (MAIN, "eu-west-2", "i-0e20bc004089dff27"),
+        (MAIN, "eu-west-2", "i-024776a5a08ff4205"),
+        (MAIN, "eu-west-2", "i-0be56b11171bc07c2"),
+        (MAIN, "eu-west-2", "i-03170955e7955eb92"),
+        (MAIN, "eu-west-2", "i-061877f9a6c0d1358"),
+        (MAIN, "eu-west-1", "i-0f563f848ad79f09a"),
+        (RESEARCH, "eu-west-2", "i-0a4c7e9f2b1d83e56"),
+    ];
+
+    /// Every instance of the sample passing but those of `except`, plus a
+    /// not-assessed finding for each region not exported.
+    fn passing_but(except: &[(&'static str, &str)]) -> Vec<crate::assess::testing::SampleRow> {
+        let list: Vec<_> = SAMPLE_INSTANCES
+            .iter()
+            .map(|&(account, region, id)| {
+                let status = except.iter().find(|e| e.1 == id).map_or("pass", |e| e.0);
+                (status, account, region, id)
+            })
+            .collect();
+        with_gaps(&list)
+    }
+
     #[test]
     fn sample_remote_findings_match_its_readme() {
-        // Everything passes but these; the 15 regions not exported are not
-        // assessed, one finding each.
-        let exceptions = |check| -> Vec<(String, String, String)> {
-            outcomes(&sample_findings(check))
-                .into_iter()
-                .filter(|(s, r, _)| s != "pass" && (r == "eu-west-1" || r == "eu-west-2"))
-                .collect()
-        };
         assert_eq!(
-            exceptions("remote.ssm-managed"),
-            rows(&[
-                ("fail", "eu-west-2", "i-024776a5a08ff4205"),
-                ("not-assessed", "eu-west-1", "i-0f563f848ad79f09a"),
+            account_outcomes(&sample_findings("remote.ssm-managed")),
+            passing_but(&[
+                ("fail", "i-024776a5a08ff4205"),
+                ("not-assessed", "i-0f563f848ad79f09a"),
             ])
         );
+        let direct = sample_findings("remote.no-direct-admin");
         assert_eq!(
-            exceptions("remote.no-direct-admin"),
-            rows(&[("fail", "eu-west-2", "i-0f8fe36c99f6117bc")])
+            account_outcomes(&direct),
+            passing_but(&[("fail", "i-0f8fe36c99f6117bc")])
         );
-        let gaps = sample_findings("remote.ssm-managed")
-            .into_iter()
-            .filter(|f| f.resource_id == f.region)
-            .count();
-        assert_eq!(gaps, 15);
+        // research-debug-open admits everything from 0.0.0.0/0, but the
+        // research workbench has no public address.
+        let workbench = direct
+            .iter()
+            .find(|f| f.resource_id == "i-0a4c7e9f2b1d83e56")
+            .unwrap();
+        assert!(
+            workbench
+                .reason
+                .ends_with("but the instance has no public address"),
+            "{}",
+            workbench.reason
+        );
     }
 }

@@ -85,24 +85,50 @@ fn custodian_weak_policy_of_10_fails_ce_unless_every_console_user_has_mfa() {
 
 // --- the shipped sample --------------------------------------------------
 
-fn sample(check: &str) -> Vec<(String, String, String)> {
-    outcomes(&testing::sample_findings(check))
+use testing::{SAMPLE_MAIN as MAIN, SAMPLE_RESEARCH as RESEARCH, SampleRow};
+
+fn sample(check: &str) -> Vec<SampleRow> {
+    testing::sample_outcomes(check)
 }
 
-/// `(status, resource)` pairs as global rows, sorted as `outcomes` sorts them.
-fn expect(list: &[(&str, &str)]) -> Vec<(String, String, String)> {
-    let list: Vec<_> = list.iter().map(|&(s, id)| (s, "global", id)).collect();
-    testing::rows(&list)
+/// `(status, account, resource)` triples as global rows, sorted as
+/// `sample_outcomes` sorts them.
+fn expect(list: &[(&str, &str, &str)]) -> Vec<SampleRow> {
+    let list: Vec<_> = list
+        .iter()
+        .map(|&(s, account, id)| (s, account, "global", id))
+        .collect();
+    testing::sample_rows(&list)
 }
-
-const SAMPLE_ACCOUNT: &str = "210987654321";
 
 #[test]
 fn sample_root_checks() {
-    assert_eq!(sample(ROOT_MFA), expect(&[("pass", ROOT_USER)]));
-    assert_eq!(sample(ROOT_HARDWARE_MFA), expect(&[("fail", ROOT_USER)]));
-    assert_eq!(sample(ROOT_ACCESS_KEYS), expect(&[("pass", ROOT_USER)]));
-    assert_eq!(sample(ROOT_RECENT_USE), expect(&[("pass", ROOT_USER)]));
+    // The main account's root has a virtual MFA device and no keys; the
+    // research account's has no MFA and an access key used 3 days before.
+    assert_eq!(
+        sample(ROOT_MFA),
+        expect(&[("pass", MAIN, ROOT_USER), ("fail", RESEARCH, ROOT_USER)])
+    );
+    assert_eq!(
+        sample(ROOT_HARDWARE_MFA),
+        expect(&[("fail", MAIN, ROOT_USER), ("fail", RESEARCH, ROOT_USER)])
+    );
+    assert_eq!(
+        sample(ROOT_ACCESS_KEYS),
+        expect(&[("pass", MAIN, ROOT_USER), ("fail", RESEARCH, ROOT_USER)])
+    );
+    assert_eq!(
+        sample(ROOT_RECENT_USE),
+        expect(&[("pass", MAIN, ROOT_USER), ("fail", RESEARCH, ROOT_USER)])
+    );
+    let recent = testing::sample_findings(ROOT_RECENT_USE)
+        .into_iter()
+        .find(|f| f.account_id == RESEARCH)
+        .unwrap();
+    assert_eq!(
+        recent.reason,
+        "root used access key 1 3 days before the snapshot (2026-11-27)"
+    );
 }
 
 #[test]
@@ -110,10 +136,11 @@ fn sample_console_mfa() {
     assert_eq!(
         sample(CONSOLE_MFA),
         expect(&[
-            ("pass", "j.okafor"),
-            ("fail", "r.patel"),
-            ("pass", "m.hughes"),
-            ("pass", "a.nowak"),
+            ("pass", MAIN, "j.okafor"),
+            ("fail", MAIN, "r.patel"),
+            ("pass", MAIN, "m.hughes"),
+            ("pass", MAIN, "a.nowak"),
+            ("not-applicable", RESEARCH, RESEARCH),
         ])
     );
 }
@@ -121,28 +148,25 @@ fn sample_console_mfa() {
 #[test]
 fn sample_unused_credentials() {
     let mut expected = vec![
-        ("pass", "j.okafor"),
-        ("pass", "r.patel"),
-        ("fail", "m.hughes"),
-        ("pass", "a.nowak"),
-        ("fail", "svc-backup-sync"),
-        ("pass", "svc-ci-artifacts"),
+        ("pass", MAIN, "j.okafor"),
+        ("pass", MAIN, "r.patel"),
+        ("fail", MAIN, "m.hughes"),
+        ("pass", MAIN, "a.nowak"),
+        ("fail", MAIN, "svc-backup-sync"),
+        ("pass", MAIN, "svc-ci-artifacts"),
+        ("pass", RESEARCH, "svc-research-ingest"),
     ];
     assert_eq!(sample(UNUSED_CREDENTIALS_45), expect(&expected));
-    expected[2] = ("pass", "m.hughes");
+    expected[2] = ("pass", MAIN, "m.hughes");
     assert_eq!(sample(UNUSED_CREDENTIALS_90), expect(&expected));
 }
 
 #[test]
 fn sample_password_policy() {
-    assert_eq!(
-        sample(PASSWORD_POLICY_CE),
-        expect(&[("fail", SAMPLE_ACCOUNT)])
-    );
-    assert_eq!(
-        sample(PASSWORD_POLICY_CIS),
-        expect(&[("fail", SAMPLE_ACCOUNT)])
-    );
+    // Minimum length 8 in the main account, 14 in the research account.
+    let expected = expect(&[("fail", MAIN, MAIN), ("pass", RESEARCH, RESEARCH)]);
+    assert_eq!(sample(PASSWORD_POLICY_CE), expected);
+    assert_eq!(sample(PASSWORD_POLICY_CIS), expected);
 }
 
 #[test]
@@ -150,10 +174,11 @@ fn sample_federation() {
     assert_eq!(
         sample(FEDERATION),
         expect(&[
-            ("fail", "j.okafor"),
-            ("fail", "r.patel"),
-            ("fail", "m.hughes"),
-            ("fail", "a.nowak"),
+            ("fail", MAIN, "j.okafor"),
+            ("fail", MAIN, "r.patel"),
+            ("fail", MAIN, "m.hughes"),
+            ("fail", MAIN, "a.nowak"),
+            ("pass", RESEARCH, RESEARCH),
         ])
     );
 }

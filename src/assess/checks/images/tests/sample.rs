@@ -1,34 +1,41 @@
 //! Every image and instance check on the shipped sample.
 
 use super::*;
+use testing::{SAMPLE_MAIN as MAIN, SAMPLE_RESEARCH as RESEARCH};
 
-/// The sample's nine live instances, as `(region, instance)`.
-const INSTANCES: [(&str, &str); 9] = [
-    ("eu-west-2", "i-0f8fe36c99f6117bc"),
-    ("eu-west-2", "i-01e9df9014cc25d3b"),
-    ("eu-west-2", "i-05fb92a21c0813c37"),
-    ("eu-west-2", "i-0e20bc004089dff27"),
-    ("eu-west-2", "i-024776a5a08ff4205"),
-    ("eu-west-2", "i-0be56b11171bc07c2"),
-    ("eu-west-2", "i-03170955e7955eb92"),
-    ("eu-west-2", "i-061877f9a6c0d1358"),
-    ("eu-west-1", "i-0f563f848ad79f09a"),
+/// The sample's ten live instances, as `(account, region, instance)`.
+const INSTANCES: [(&str, &str, &str); 10] = [
+    (MAIN, "eu-west-2", "i-0f8fe36c99f6117bc"),
+    (MAIN, "eu-west-2", "i-01e9df9014cc25d3b"),
+    (MAIN, "eu-west-2", "i-05fb92a21c0813c37"),
+    (MAIN, "eu-west-2", "i-0e20bc004089dff27"),
+    (MAIN, "eu-west-2", "i-024776a5a08ff4205"),
+    (MAIN, "eu-west-2", "i-0be56b11171bc07c2"),
+    (MAIN, "eu-west-2", "i-03170955e7955eb92"),
+    (MAIN, "eu-west-2", "i-061877f9a6c0d1358"),
+    (MAIN, "eu-west-1", "i-0f563f848ad79f09a"),
+    (RESEARCH, "eu-west-2", "i-0a4c7e9f2b1d83e56"),
 ];
 
 /// A row for every instance of the sample: `pass`, but for the
 /// `(status, instance)` pairs of `except`, each of which must name one.
-fn passing_but<'a>(except: &[(&'a str, &str)]) -> Vec<(&'a str, &'static str, &'static str)> {
+fn passing_but<'a>(
+    except: &[(&'a str, &str)],
+) -> Vec<(&'a str, &'static str, &'static str, &'static str)> {
     for (_, id) in except {
-        assert!(INSTANCES.iter().any(|(_, i)| i == id), "no instance {id}");
+        assert!(
+            INSTANCES.iter().any(|(_, _, i)| i == id),
+            "no instance {id}"
+        );
     }
     INSTANCES
         .iter()
-        .map(|&(region, id)| {
+        .map(|&(account, region, id)| {
             let status = except
                 .iter()
                 .find(|(_, i)| *i == id)
                 .map_or("pass", |e| e.0);
-            (status, region, id)
+            (status, account, region, id)
         })
         .collect()
 }
@@ -36,9 +43,9 @@ fn passing_but<'a>(except: &[(&'a str, &str)]) -> Vec<(&'a str, &'static str, &'
 /// Asserts that `check` finds `exported` on the sample, plus a
 /// not-assessed finding for each region not exported; returns the findings.
 #[track_caller]
-fn assert_sample(check: &str, exported: &[(&str, &str, &str)]) -> Vec<Finding> {
+fn assert_sample(check: &str, exported: &[(&str, &str, &str, &str)]) -> Vec<Finding> {
     let f = testing::sample_findings(check);
-    assert_eq!(outcomes(&f), testing::with_gaps(exported));
+    assert_eq!(testing::account_outcomes(&f), testing::with_gaps(exported));
     f
 }
 
@@ -98,8 +105,9 @@ fn sample_imds_account_default() {
     assert_sample(
         IMDS_ACCOUNT_DEFAULT,
         &[
-            ("pass", "eu-west-2", "eu-west-2"),
-            ("fail", "eu-west-1", "eu-west-1"),
+            ("pass", MAIN, "eu-west-2", "eu-west-2"),
+            ("fail", MAIN, "eu-west-1", "eu-west-1"),
+            ("pass", RESEARCH, "eu-west-2", "eu-west-2"),
         ],
     );
 }

@@ -152,18 +152,19 @@ fn denied_describe_trails_is_not_assessed() {
 
 #[test]
 fn sample_cloudtrail() {
-    let expected = rows(&[
-        ("pass", "global", "210987654321"),
-        (
-            "pass",
-            R,
-            "arn:aws:cloudtrail:eu-west-2:555566667777:trail/nbch-organisation-trail",
-        ),
+    // Both accounts see the management account's organisation trail.
+    let organisation = "arn:aws:cloudtrail:eu-west-2:555566667777:trail/nbch-organisation-trail";
+    let expected = sample_rows(&[
+        ("pass", MAIN, "global", MAIN),
+        ("pass", MAIN, R, organisation),
         (
             "fail",
+            MAIN,
             "eu-west-1",
             "arn:aws:cloudtrail:eu-west-1:210987654321:trail/nbch-dr-legacy-trail",
         ),
+        ("pass", RESEARCH, "global", RESEARCH),
+        ("pass", RESEARCH, R, organisation),
     ]);
-    assert_eq!(outcomes(&sample_findings(CLOUDTRAIL)), expected);
+    assert_eq!(sample_outcomes(CLOUDTRAIL), expected);
 }

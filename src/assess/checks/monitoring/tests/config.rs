@@ -107,6 +107,10 @@ fn recorder_without_a_status_is_not_assessed() {
 
 #[test]
 fn sample_config_recording() {
-    let expected = with_gaps(&[("pass", R, "default"), ("fail", "eu-west-1", "default")]);
-    assert_eq!(outcomes(&sample_findings(CONFIG)), expected);
+    let expected = with_gaps(&[
+        ("pass", MAIN, R, "default"),
+        ("fail", MAIN, "eu-west-1", "default"),
+        ("pass", RESEARCH, R, "default"),
+    ]);
+    assert_eq!(sample_outcomes(CONFIG), expected);
 }

@@ -110,8 +110,12 @@ fn region_enabled_but_not_exported_is_not_assessed() {
 
 #[test]
 fn sample_guardduty() {
-    let expected = with_gaps(&[("pass", R, DETECTOR), ("fail", "eu-west-1", "210987654321")]);
-    assert_eq!(outcomes(&sample_findings(GUARDDUTY)), expected);
+    let expected = with_gaps(&[
+        ("pass", MAIN, R, DETECTOR),
+        ("fail", MAIN, "eu-west-1", MAIN),
+        ("pass", RESEARCH, R, "a2c6e1f49b7d3058c1e4f2a6b9d07e35"),
+    ]);
+    assert_eq!(sample_outcomes(GUARDDUTY), expected);
 }
 
 // --- Security Hub ---------------------------------------------------
@@ -206,9 +210,22 @@ fn hub_with_no_standard_fails_but_a_first_page_without_one_is_not_assessed() {
 
 #[test]
 fn sample_security_hub() {
-    let hub = "arn:aws:securityhub:eu-west-2:210987654321:hub/default";
-    let expected = with_gaps(&[("pass", R, hub), ("fail", "eu-west-1", "210987654321")]);
-    assert_eq!(outcomes(&sample_findings(SECURITY_HUB)), expected);
+    let expected = with_gaps(&[
+        (
+            "pass",
+            MAIN,
+            R,
+            "arn:aws:securityhub:eu-west-2:210987654321:hub/default",
+        ),
+        ("fail", MAIN, "eu-west-1", MAIN),
+        (
+            "pass",
+            RESEARCH,
+            R,
+            "arn:aws:securityhub:eu-west-2:480215379604:hub/default",
+        ),
+    ]);
+    assert_eq!(sample_outcomes(SECURITY_HUB), expected);
 }
 
 // --- Inspector ------------------------------------------------------
@@ -258,8 +275,9 @@ fn denied_inspector_status_is_not_assessed() {
 #[test]
 fn sample_inspector() {
     let expected = with_gaps(&[
-        ("pass", R, "210987654321"),
-        ("fail", "eu-west-1", "210987654321"),
+        ("pass", MAIN, R, MAIN),
+        ("fail", MAIN, "eu-west-1", MAIN),
+        ("pass", RESEARCH, R, RESEARCH),
     ]);
-    assert_eq!(outcomes(&sample_findings(INSPECTOR)), expected);
+    assert_eq!(sample_outcomes(INSPECTOR), expected);
 }

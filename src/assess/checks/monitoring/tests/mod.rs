@@ -4,7 +4,8 @@
 use super::*;
 use crate::assess::Status;
 use crate::assess::testing::{
-    ACCOUNT, SnapshotBuilder, findings, outcomes, rows, sample_findings, with_gaps,
+    ACCOUNT, SAMPLE_MAIN as MAIN, SAMPLE_RESEARCH as RESEARCH, SnapshotBuilder, findings, outcomes,
+    rows, sample_outcomes, sample_rows, with_gaps,
 };
 use crate::snapshot::read::Snapshot;
 

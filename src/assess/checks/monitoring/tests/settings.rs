@@ -20,10 +20,11 @@ fn ebs_encryption_by_default_on_passes_and_off_fails() {
 #[test]
 fn sample_ebs_default_encryption() {
     let expected = with_gaps(&[
-        ("pass", R, "210987654321"),
-        ("fail", "eu-west-1", "210987654321"),
+        ("pass", MAIN, R, MAIN),
+        ("fail", MAIN, "eu-west-1", MAIN),
+        ("pass", RESEARCH, R, RESEARCH),
     ]);
-    assert_eq!(outcomes(&sample_findings(EBS_DEFAULT_ENCRYPTION)), expected);
+    assert_eq!(sample_outcomes(EBS_DEFAULT_ENCRYPTION), expected);
 }
 
 // --- S3 Block Public Access -----------------------------------------
@@ -81,6 +82,8 @@ fn no_public_access_block_configuration_is_an_answer_and_fails() {
 
 #[test]
 fn sample_s3_account_bpa() {
-    let expected = rows(&[("pass", G, "210987654321")]);
-    assert_eq!(outcomes(&sample_findings(S3_ACCOUNT_BPA)), expected);
+    // The research account has no account-level configuration at all
+    // (NoSuchPublicAccessBlockConfiguration).
+    let expected = sample_rows(&[("pass", MAIN, G, MAIN), ("fail", RESEARCH, G, RESEARCH)]);
+    assert_eq!(sample_outcomes(S3_ACCOUNT_BPA), expected);
 }

@@ -123,17 +123,20 @@ fn security_check_without_its_result_is_not_assessed() {
 
 #[test]
 fn sample_trusted_advisor() {
-    let expected = rows(&[
-        ("fail", G, "HCP4007jGY"),
-        ("fail", G, "1iG5NDGVre"),
-        ("pass", G, "zXCkfM1nI3"),
-        ("pass", G, "7DAFEmoDos"),
-        ("fail", G, "Yw2K9puPzl"),
-        ("fail", G, "DqdJqYeRm5"),
-        ("pass", G, "12Fnkpl8Y5"),
-        ("pass", G, "Pfx0RwqBli"),
-        ("pass", G, "ePs02jT06w"),
-        ("pass", G, "rSs93HQwa1"),
+    let main = |status, check| (status, MAIN, G, check);
+    let expected = sample_rows(&[
+        main("fail", "HCP4007jGY"),
+        main("fail", "1iG5NDGVre"),
+        main("pass", "zXCkfM1nI3"),
+        main("pass", "7DAFEmoDos"),
+        main("fail", "Yw2K9puPzl"),
+        main("fail", "DqdJqYeRm5"),
+        main("pass", "12Fnkpl8Y5"),
+        main("pass", "Pfx0RwqBli"),
+        main("pass", "ePs02jT06w"),
+        main("pass", "rSs93HQwa1"),
+        // No Business support plan: SubscriptionRequiredException.
+        ("not-applicable", RESEARCH, G, RESEARCH),
     ]);
-    assert_eq!(outcomes(&sample_findings(TRUSTED_ADVISOR)), expected);
+    assert_eq!(sample_outcomes(TRUSTED_ADVISOR), expected);
 }

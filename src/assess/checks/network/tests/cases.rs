@@ -3,6 +3,7 @@
 //! repository) and the shipped sample.
 
 use super::*;
+use crate::assess::testing::{self, SAMPLE_MAIN as MAIN, SAMPLE_RESEARCH as RESEARCH, SampleRow};
 
 /// A real export from the shared cases, imported as the region's groups.
 fn case(name: &str) -> Option<crate::snapshot::read::Snapshot> {
@@ -119,48 +120,132 @@ fn case_custodian_icmp_sgref_only_launch_wizard_ssh() {
     assert!(failing(&snapshot, "net.db-ports-world").is_empty());
 }
 
+/// The sample's security groups, as `(account, region, group id, name)`.
+const SAMPLE_GROUPS: [(&str, &str, &str, &str); 16] = [
+    (MAIN, "eu-west-2", "sg-018377879d82b686b", "default"),
+    (MAIN, "eu-west-2", "sg-00fb87069148f1297", "nbch-alb-public"),
+    (MAIN, "eu-west-2", "sg-08fdc04ed555c8b99", "nbch-web-app"),
+    (
+        MAIN,
+        "eu-west-2",
+        "sg-0e05bbe4cb8d74adc",
+        "nbch-bastion-ssh",
+    ),
+    (
+        MAIN,
+        "eu-west-2",
+        "sg-01c5d9c114467833b",
+        "nbch-jumphost-supplier-rdp",
+    ),
+    (
+        MAIN,
+        "eu-west-2",
+        "sg-03f847dbfbf0a22b3",
+        "nbch-jumphost-base",
+    ),
+    (
+        MAIN,
+        "eu-west-2",
+        "sg-0930edb25f927f7c7",
+        "nbch-db-postgres",
+    ),
+    (MAIN, "eu-west-2", "sg-00f64183191d3a45b", "nbch-db-mssql"),
+    (
+        MAIN,
+        "eu-west-2",
+        "sg-0cb3d2ad6d1bf934f",
+        "nbch-build-jenkins",
+    ),
+    (
+        MAIN,
+        "eu-west-2",
+        "sg-06fe8a3189761732a",
+        "nbch-intranet-https",
+    ),
+    (MAIN, "eu-west-1", "sg-08b7e940b74d1202b", "default"),
+    (
+        MAIN,
+        "eu-west-1",
+        "sg-00c722e11346231bf",
+        "nbch-dr-db-postgres",
+    ),
+    (MAIN, "eu-west-1", "sg-08da596117f292521", "nbch-dr-app"),
+    (RESEARCH, "eu-west-2", "sg-0b3f7e21a9c45d680", "default"),
+    (
+        RESEARCH,
+        "eu-west-2",
+        "sg-0e71c4a9d2b836f15",
+        "nbch-research-workbench",
+    ),
+    (
+        RESEARCH,
+        "eu-west-2",
+        "sg-04a9d7e3c1f5b2086",
+        "research-debug-open",
+    ),
+];
+
+/// What `check` finds on the sample, and what it should: every group
+/// passing but those named in `failing`, plus a not-assessed finding for
+/// each region not exported.
+fn groups_failing(check: &str, failing: &[(&str, &str)]) -> (Vec<SampleRow>, Vec<SampleRow>) {
+    for (account, name) in failing {
+        assert!(
+            SAMPLE_GROUPS
+                .iter()
+                .any(|g| g.0 == *account && g.3 == *name),
+            "no group {name} in {account}"
+        );
+    }
+    let list: Vec<_> = SAMPLE_GROUPS
+        .iter()
+        .map(|&(account, region, id, name)| {
+            let fails = failing.contains(&(account, name));
+            (if fails { "fail" } else { "pass" }, account, region, id)
+        })
+        .collect();
+    (testing::sample_outcomes(check), testing::with_gaps(&list))
+}
+
 #[test]
 fn sample_network_findings_match_its_readme() {
-    let fails = |check| -> Vec<(String, String)> {
-        sample_findings(check)
-            .into_iter()
-            .filter(|f| f.status != Status::Pass)
-            .map(|f| {
-                (
-                    f.status.to_string(),
-                    f.resource_name.unwrap_or(f.resource_id),
-                )
-            })
-            .filter(|(_, r)| {
-                !r.starts_with("eu-")
-                    && !r.starts_with("us-")
-                    && !r.starts_with("ap-")
-                    && !r.starts_with("ca-")
-                    && !r.starts_with("sa-")
-            })
-            .collect()
-    };
-    let fail = |name: &str| ("fail".to_string(), name.to_string());
-    assert_eq!(
-        fails("net.admin-ports-world"),
-        [fail("nbch-bastion-ssh"), fail("nbch-jumphost-supplier-rdp")]
+    let (found, expected) = groups_failing(
+        "net.admin-ports-world",
+        &[
+            (MAIN, "nbch-bastion-ssh"),
+            (MAIN, "nbch-jumphost-supplier-rdp"),
+            (RESEARCH, "research-debug-open"),
+        ],
     );
-    assert_eq!(fails("net.db-ports-world"), [fail("nbch-dr-db-postgres")]);
-    assert_eq!(fails("net.all-ports-world"), Vec::<(String, String)>::new());
-    assert_eq!(fails("net.default-sg-closed"), [fail("default")]);
-    let nacl_fails: Vec<String> = sample_findings("net.nacl-admin-world")
-        .into_iter()
-        .filter(|f| f.status == Status::Fail)
-        .map(|f| f.resource_id)
-        .collect();
-    assert_eq!(
-        nacl_fails,
-        ["acl-05140800421611d95", "acl-0f2686cfdd971c684"]
+    assert_eq!(found, expected);
+    let (found, expected) = groups_failing(
+        "net.db-ports-world",
+        &[
+            (MAIN, "nbch-dr-db-postgres"),
+            (RESEARCH, "research-debug-open"),
+        ],
     );
-    let default_pass: Vec<String> = sample_findings("net.default-sg-closed")
-        .into_iter()
-        .filter(|f| f.status == Status::Pass)
-        .map(|f| f.resource_id)
-        .collect();
-    assert_eq!(default_pass, ["sg-018377879d82b686b"]);
+    assert_eq!(found, expected);
+    let (found, expected) =
+        groups_failing("net.all-ports-world", &[(RESEARCH, "research-debug-open")]);
+    assert_eq!(found, expected);
+    // Only the eu-west-1 default group of the main account keeps its rules.
+    let found = testing::sample_outcomes("net.default-sg-closed");
+    let expected = testing::with_gaps(&[
+        ("pass", MAIN, "eu-west-2", "sg-018377879d82b686b"),
+        ("fail", MAIN, "eu-west-1", "sg-08b7e940b74d1202b"),
+        ("pass", RESEARCH, "eu-west-2", "sg-0b3f7e21a9c45d680"),
+    ]);
+    assert_eq!(found, expected);
+    // Default NACLs as AWS makes them (allow all) fail; the tight custom
+    // NACL of the main account passes.
+    assert_eq!(
+        testing::sample_outcomes("net.nacl-admin-world"),
+        testing::with_gaps(&[
+            ("fail", MAIN, "eu-west-2", "acl-0f2686cfdd971c684"),
+            ("pass", MAIN, "eu-west-2", "acl-0583c41b6be5bedf9"),
+            ("fail", MAIN, "eu-west-1", "acl-05140800421611d95"),
+            ("fail", RESEARCH, "eu-west-2", "acl-0d91c6e2a47f5b830"),
+        ])
+    );
 }

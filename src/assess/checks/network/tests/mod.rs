@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::assess::finding::Status;
-use crate::assess::testing::{SnapshotBuilder, findings, outcomes, rows, sample_findings};
+use crate::assess::testing::{SnapshotBuilder, findings, outcomes, rows};
 
 mod cases;
 mod groups;
