@@ -1390,3 +1390,32 @@ fn an_assessment_written_earlier_seals_to_the_same_bytes_and_another_snapshots_i
         .code(2)
         .stderr(predicates::str::contains("not this snapshot"));
 }
+
+#[test]
+fn json_output_says_verified_or_lists_every_problem() {
+    let s = sealed();
+    let good = verify(&s.bundle, &["--json", "--key", path_str(&s.public)]);
+    assert_eq!(good.code, 0, "{good:?}");
+    let json: serde_json::Value = serde_json::from_str(&good.stdout).unwrap();
+    assert_eq!(json["verified"], true);
+    assert!(
+        json["report"]["signer"]
+            .as_str()
+            .unwrap()
+            .starts_with("SHA256:")
+    );
+    assert_eq!(json["report"]["problems"], serde_json::json!([]));
+
+    let other = s.other_key.with_extension("pub");
+    let bad = verify(&s.bundle, &["--json", "--key", path_str(&other)]);
+    assert_eq!(bad.code, 1, "{bad:?}");
+    let json: serde_json::Value = serde_json::from_str(&bad.stdout).unwrap();
+    assert_eq!(json["verified"], false);
+    let problems = json["report"]["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["path"] == "tagmanifest-sha256.txt.sig"),
+        "{problems:?}"
+    );
+}
