@@ -464,7 +464,12 @@ fn sample_bundle_verifies_with_the_signers_public_key() {
     let verdict = verify_with_key(&sealed().bundle);
     assert_eq!(verdict.code, 0, "{verdict:?}");
     assert!(verdict.stdout.starts_with("VERIFIED"), "{verdict:?}");
-    assert!(verdict.stdout.contains("trusted: the key named with --key"));
+    assert!(
+        verdict
+            .stdout
+            .contains("trusted as the key named with --key"),
+        "{verdict:?}"
+    );
 }
 
 #[test]
@@ -504,7 +509,7 @@ fn with_no_trusted_key_nothing_verifies_but_the_signer_is_named() {
     assert!(
         verdict
             .stdout
-            .contains(&format!("signed by   {fingerprint}")),
+            .contains(&format!("signed by    {fingerprint}")),
         "{verdict:?}"
     );
 }
@@ -810,7 +815,10 @@ fn a_tag_manifest_re_signed_with_another_key_is_not_trusted() {
     );
     let signers = path_str(&s.allowed_signers);
     assert_not_verified(
-        &verify(&out, &["--allowed-signers", signers]),
+        &verify(
+            &out,
+            &["--allowed-signers", signers, "--identity", IDENTITY],
+        ),
         &["does not list"],
     );
     assert_not_verified(&verify(&out, &[]), &[&other]);
@@ -1418,4 +1426,38 @@ fn json_output_says_verified_or_lists_every_problem() {
             .any(|p| p["path"] == "tagmanifest-sha256.txt.sig"),
         "{problems:?}"
     );
+}
+
+#[test]
+fn options_that_would_mislead_are_refused_before_any_work() {
+    let s = sealed();
+    let dir = workspace();
+    // An allowed-signers file trusts whoever it lists; an identity says whom.
+    let verdict = verify(
+        &s.bundle,
+        &["--allowed-signers", path_str(&s.allowed_signers)],
+    );
+    assert_eq!(verdict.code, 2, "{verdict:?}");
+    assert!(verdict.stderr.contains("--identity"), "{verdict:?}");
+
+    keygen(&dir.path().join("k"))
+        .args(["--identity", "North Bay Trust"])
+        .assert()
+        .code(2);
+
+    let text = dir.path().join("notes.txt");
+    fs::write(&text, "not a bundle").unwrap();
+    let out = dir.path().join("x.zip");
+    seal(&s.snapshot, &s.key, &out)
+        .args(["--date", DATE, "--previous"])
+        .arg(&text)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a bundle"));
+    seal(&s.snapshot, &s.key, &out)
+        .args(["--date", "1970-01-01"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("1980 to 2107"));
+    assert!(!out.exists(), "nothing written");
 }

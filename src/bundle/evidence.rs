@@ -136,6 +136,9 @@ fn fields(evidence: &Evidence) -> Result<Vec<(String, String)>, BundleError> {
             "Auditpack-Collection-Window",
             format!("{}/{}", info.as_of, info.collected_at),
         ),
+        ("Auditpack-Evidence-As-Of", info.as_of.clone()),
+        ("Auditpack-Collected-At", info.collected_at.clone()),
+        ("Auditpack-Regions-Not-Collected", not_collected(info)),
         (
             "Auditpack-Evidence-Source",
             format!("{:?}", info.source).to_lowercase(),
@@ -158,6 +161,28 @@ fn fields(evidence: &Evidence) -> Result<Vec<(String, String)>, BundleError> {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect())
+}
+
+/// The regions the accounts have enabled that the snapshot left out (so
+/// not assessed), or `none`.
+fn not_collected(info: &SnapshotInfo) -> String {
+    let gaps: Vec<String> = info
+        .accounts
+        .iter()
+        .flat_map(|a| {
+            let account = &a.account_id;
+            let enabled = a
+                .regions_not_collected
+                .iter()
+                .filter(|g| g.reason == "not-exported");
+            enabled.map(move |g| format!("{account}:{}", g.region))
+        })
+        .collect();
+    if gaps.is_empty() {
+        "none".into()
+    } else {
+        gaps.join(" ")
+    }
 }
 
 /// The SHA-256 of a whole file.

@@ -196,13 +196,11 @@ fn info_text(
     date: OffsetDateTime,
 ) -> String {
     let mut fields = vec![
+        ("Source-Organization".to_string(), organisation(d)),
         (
-            "Source-Organization".to_string(),
-            d.organisation
-                .clone()
-                .unwrap_or_else(|| "not stated".into()),
+            "Bagging-Date".to_string(),
+            date.to_offset(time::UtcOffset::UTC).date().to_string(),
         ),
-        ("Bagging-Date".to_string(), date.date().to_string()),
         ("Payload-Oxum".to_string(), bag::oxum(bytes, files)),
         ("External-Identifier".to_string(), d.name.clone()),
         (
@@ -216,6 +214,14 @@ fn info_text(
         fingerprint.to_string(),
     ));
     bag::render_info(&fields)
+}
+
+/// The organisation as given, or `not stated`.
+fn organisation(d: &Description) -> String {
+    match d.organisation.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => name.to_string(),
+        _ => "not stated".into(),
+    }
 }
 
 /// Writes bag entries into a zip under the bag's top folder.

@@ -58,11 +58,52 @@ pub struct Seal {
 }
 
 impl Seal {
+    /// The bundle's date: a zip records times from 1980 to 2107 only.
     pub fn date(&self) -> Result<OffsetDateTime> {
-        match &self.date {
-            None => super::now(),
-            Some(text) => parse_date(text),
-        }
+        let date = match &self.date {
+            None => super::now()?,
+            Some(text) => parse_date(text)?,
+        };
+        let year = date.to_offset(time::UtcOffset::UTC).year();
+        anyhow::ensure!(
+            (1980..=2107).contains(&year),
+            "the bundle's date {date} is outside what a zip can record (1980 to 2107); check --date or SOURCE_DATE_EPOCH"
+        );
+        Ok(date)
+    }
+
+    /// Checks --previous before any work: an earlier bundle, not the one
+    /// about to be written.
+    pub fn check_previous(&self, out: &Path) -> Result<()> {
+        let Some(previous) = &self.previous else {
+            return Ok(());
+        };
+        anyhow::ensure!(
+            previous.is_file(),
+            "--previous `{}` is not a file",
+            previous.display()
+        );
+        let same = previous
+            .canonicalize()
+            .ok()
+            .zip(out.canonicalize().ok())
+            .is_some_and(|(a, b)| a == b);
+        anyhow::ensure!(
+            !same,
+            "--previous `{}` is the bundle being written",
+            previous.display()
+        );
+        let mut magic = [0u8; 4];
+        let is_zip = std::fs::File::open(previous)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+            .is_ok()
+            && magic == *b"PK\x03\x04";
+        anyhow::ensure!(
+            is_zip,
+            "--previous `{}` is not a bundle (not a zip file)",
+            previous.display()
+        );
+        Ok(())
     }
 }
 
@@ -81,13 +122,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let loaded = args.inputs.load()?;
     let key = auditpack::sign::load_private(&args.key)?;
     let date = args.seal.date()?;
-    if let Some(previous) = &args.seal.previous {
-        anyhow::ensure!(
-            previous.is_file(),
-            "--previous `{}` is not a file",
-            previous.display()
-        );
-    }
+    args.seal.check_previous(&args.out)?;
     let info = read_info(&args.snapshot)?;
     // The assessment sealed is the one given, checked to be of this
     // snapshot, or one made now (which reads every file of the snapshot
@@ -107,6 +142,13 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
                 written.as_of,
                 accounts,
                 info.as_of
+            );
+            anyhow::ensure!(
+                written.attestations == 0 || args.inputs.attestations.is_some(),
+                "`{}` rests on {} attestations; pass the same --attestations FILE so that they and \
+                 their attachments are sealed with it",
+                dir.display(),
+                written.attestations
             );
             (dir.clone(), written.frameworks)
         }

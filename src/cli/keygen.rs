@@ -20,6 +20,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
+    // The identity becomes the principal of an allowed-signers line, which
+    // cannot hold white space.
+    anyhow::ensure!(
+        !args.identity.is_empty()
+            && !args
+                .identity
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control()),
+        "--identity `{}` must be one word without spaces, e.g. an e-mail address",
+        args.identity.escape_default()
+    );
     let made = auditpack::sign::keygen(&args.out, &args.identity)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", made.fingerprint)?;

@@ -15,7 +15,11 @@ use std::path::Path;
 pub fn error(err: &anyhow::Error) {
     let mut line = format!("error: {err}");
     for cause in err.chain().skip(1) {
-        line.push_str(&format!(": {cause}"));
+        // Many errors already quote their cause; say it once.
+        let cause = cause.to_string();
+        if !line.contains(&cause) {
+            line.push_str(&format!(": {cause}"));
+        }
     }
     let hint = err
         .downcast_ref::<CollectError>()
@@ -25,6 +29,11 @@ pub fn error(err: &anyhow::Error) {
     if let Some(hint) = hint {
         let _ = writeln!(stderr, "help: {hint}");
     }
+}
+
+/// A warning on standard error, even when quiet.
+pub fn warning(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "warning: {text}");
 }
 
 /// A status line on standard error, unless quiet.
@@ -307,7 +316,7 @@ pub fn assessment(result: &Assessment, json: bool, global: Global) -> Result<()>
         (ControlStatus::Fail, "Failing controls"),
         (
             ControlStatus::Incomplete,
-            "Incomplete controls (evidence missing, so not a pass)",
+            "Incomplete controls (not a pass: evidence not assessed, or no attestation for what AWS cannot show)",
         ),
     ] {
         let list: Vec<_> = result
@@ -320,10 +329,10 @@ pub fn assessment(result: &Assessment, json: bool, global: Global) -> Result<()>
         }
         writeln!(out, "\n{heading}:")?;
         for c in list {
-            let (count, what) = if status == ControlStatus::Fail {
-                (c.failing, "failing")
-            } else {
-                (c.not_assessed, "not assessed")
+            let (count, what) = match status {
+                ControlStatus::Fail => (c.failing.to_string(), "failing"),
+                _ if c.not_assessed == 0 => (String::new(), "no attestation"),
+                _ => (c.not_assessed.to_string(), "not assessed"),
             };
             let title: String = if c.control.title.chars().count() > 52 {
                 format!("{}…", c.control.title.chars().take(51).collect::<String>())

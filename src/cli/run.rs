@@ -51,6 +51,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         .map(auditpack::sign::load_private)
         .transpose()?;
     let date = args.seal.date()?;
+    args.seal.check_previous(&args.out)?;
     let assessment_out = args.out.join("assessment");
     if assessment_out.exists() && !args.verdict.force {
         anyhow::bail!(
@@ -100,11 +101,10 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let written = seal(&evidence, &out, args.verdict.force)?;
     report(&written, &public_key_hint(&key_path), global);
     if demo {
-        output::status(
-            global,
-            "Warning",
-            "signed with a DEMO key made for this trial; for real evidence, make your own \
-             with `auditpack keygen --out KEY` and pass --key KEY",
+        // Said even under -q: a demo signature must never pass unnoticed.
+        output::warning(
+            "signed with a DEMO key made for this trial, and the bundle says so; for real evidence, \
+             make your own with `auditpack keygen --out KEY` and pass --key KEY",
         );
     }
     Ok(code)

@@ -17,14 +17,15 @@ pub struct Args {
     pub bundle: PathBuf,
 
     /// The signer's public key, as the auditor received it.
-    #[arg(long, value_name = "KEY.pub", conflicts_with = "allowed_signers")]
+    #[arg(long, value_name = "KEY.pub", conflicts_with_all = ["allowed_signers", "identity"])]
     pub key: Option<PathBuf>,
 
-    /// An OpenSSH allowed-signers file listing the keys the auditor trusts.
-    #[arg(long, value_name = "FILE")]
+    /// An OpenSSH allowed-signers file listing the keys the auditor trusts
+    /// (needs --identity).
+    #[arg(long, value_name = "FILE", requires = "identity")]
     pub allowed_signers: Option<PathBuf>,
 
-    /// With --allowed-signers: the identity the signer must have.
+    /// With --allowed-signers: the identity the signer must have there.
     #[arg(long, value_name = "ID", requires = "allowed_signers")]
     pub identity: Option<String>,
 
@@ -48,7 +49,13 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         )?;
         writeln!(out)?;
     } else if !global.quiet || !verified {
-        print(&report, verified)?;
+        // A reader that stops early (`| head`) does not change the verdict.
+        match print(&report, verified) {
+            Err(e)
+                if e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {}
+            other => other?,
+        }
     }
     Ok(if verified {
         ExitCode::SUCCESS
@@ -64,21 +71,39 @@ fn trust(args: &Args) -> Result<Trust> {
     if let Some(file) = &args.allowed_signers {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read `{}`", file.display()))?;
-        let signers =
-            parse_allowed_signers(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-        return Ok(Trust::AllowedSigners {
-            signers,
-            identity: args.identity.clone(),
-        });
+        let file = parse_allowed_signers(&text);
+        // clap makes --identity go with --allowed-signers.
+        let identity = args.identity.clone().unwrap_or_default();
+        return Ok(Trust::AllowedSigners { file, identity });
     }
     Ok(Trust::Nobody)
 }
 
+/// Text from the bundle, made safe for a terminal: control characters
+/// (escape sequences, carriage returns, new lines) are shown escaped, so a
+/// bundle cannot redraw the verdict.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn print(report: &Report, verified: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    let file = report.file.display();
+    let file = clean(&report.file.display().to_string());
+    let field = |label| clean(bag::field(&report.info, label).unwrap_or("-"));
+    let demo = bag::field(&report.info, "Auditpack-Signer-Key").map(clean);
     if verified {
-        writeln!(out, "VERIFIED {file}")?;
+        match &demo {
+            Some(demo) => writeln!(out, "VERIFIED {file}, but signed with a DEMO key: {demo}")?,
+            None => writeln!(out, "VERIFIED {file}")?,
+        }
     } else {
         let n = report.problems.len();
         writeln!(
@@ -87,17 +112,17 @@ fn print(report: &Report, verified: bool) -> Result<()> {
             if n == 1 { "" } else { "s" }
         )?;
         for problem in report.problems.iter().take(50) {
-            writeln!(out, "  {problem}")?;
+            writeln!(out, "  {}: {}", clean(&problem.path), clean(&problem.what))?;
         }
         if n > 50 {
             writeln!(out, "  … and {} more (--json lists them all)", n - 50)?;
         }
     }
-    let field = |label| bag::field(&report.info, label).unwrap_or("-");
     if let Some(bag) = &report.bag {
+        let bag = clean(bag);
         writeln!(
             out,
-            "  bag         {bag}: {} payload files, {} bytes",
+            "  bag          {bag}: {} payload files, {} bytes",
             report.payload_files, report.payload_bytes
         )?;
     }
@@ -105,31 +130,52 @@ fn print(report: &Report, verified: bool) -> Result<()> {
         let trusted = report
             .trusted_as
             .as_deref()
-            .map(|t| format!(" (trusted: {t})"))
+            .map(|t| format!(" (trusted as {})", clean(t)))
             .unwrap_or_default();
-        writeln!(out, "  signed by   {signer}{trusted}")?;
+        writeln!(out, "  signed by    {signer}{trusted}")?;
     }
     if !report.info.is_empty() {
+        writeln!(out, "  organisation {}", field("Source-Organization"))?;
         writeln!(
             out,
-            "  accounts    {}; regions {}",
+            "  accounts     {}; regions {}",
             field("Auditpack-Accounts"),
             field("Auditpack-Regions")
         )?;
         writeln!(
             out,
-            "  evidence    {}",
-            field("Auditpack-Collection-Window")
+            "  evidence     as of {} (snapshot written {})",
+            field("Auditpack-Evidence-As-Of"),
+            field("Auditpack-Collected-At")
         )?;
         writeln!(
             out,
-            "  sealed      {} by auditpack {}",
+            "  sealed       {} by auditpack {}",
             field("Bagging-Date"),
             field("Auditpack-Tool-Version")
         )?;
-        if let Some(demo) = bag::field(&report.info, "Auditpack-Signer-Key") {
-            writeln!(out, "  signer key  {demo}")?;
+        writeln!(
+            out,
+            "  previous     {}",
+            field("Auditpack-Previous-Bundle-SHA256")
+        )?;
+        if let Some(demo) = demo {
+            writeln!(out, "  signer key   {demo}")?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn bundle_text_cannot_redraw_the_terminal() {
+        let hostile = "210987654321\u{1b}[2J\u{1b}[H\u{1b}[32mVERIFIED\r\nfake";
+        let shown = clean(hostile);
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert!(shown.starts_with("210987654321\\u{1b}[2J"), "{shown}");
+        assert_eq!(clean("José Müller — “prod”"), "José Müller — “prod”");
+    }
 }

@@ -223,6 +223,8 @@ pub struct Written {
     pub accounts: Vec<String>,
     pub as_of: String,
     pub frameworks: Vec<String>,
+    /// How many attestations the assessment rests on.
+    pub attestations: usize,
 }
 
 /// Reads `summary.json` of an assessment folder.
@@ -261,5 +263,6 @@ pub fn read_written(dir: &Path) -> Result<Written, String> {
         accounts: strings(&summary["accounts"]),
         as_of: summary["as_of"].as_str().unwrap_or_default().to_string(),
         frameworks,
+        attestations: summary["attestations"].as_array().map_or(0, Vec::len),
     })
 }

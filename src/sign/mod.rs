@@ -8,7 +8,7 @@
 
 mod allowed;
 
-pub use allowed::{AllowedSigner, parse_allowed_signers};
+pub use allowed::{AllowedSigner, AllowedSigners, parse_allowed_signers};
 
 use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 use std::io::Write;
@@ -201,10 +201,11 @@ pub enum Trust {
     Nobody,
     /// One public key.
     Key(PublicKey),
-    /// An allowed-signers file, optionally narrowed to one identity.
+    /// An allowed-signers file and the identity the signer must have in
+    /// it, as `ssh-keygen -Y verify -f FILE -I ID` asks.
     AllowedSigners {
-        signers: Vec<AllowedSigner>,
-        identity: Option<String>,
+        file: AllowedSigners,
+        identity: String,
     },
 }
 
@@ -218,15 +219,18 @@ impl Trust {
                 "signed by {fingerprint}, but no trusted key was named (--key or --allowed-signers): \
                  a bundle never vouches for itself"
             )),
-            Trust::Key(key) if key.key_data() == signer.key_data() => Ok("the key named with --key".into()),
-            Trust::Key(key) => {
-                Err(format!("signed by {fingerprint}, not by the key named ({})", self::fingerprint(key)))
+            Trust::Key(key) if key.key_data() == signer.key_data() => {
+                Ok("the key named with --key".into())
             }
-            Trust::AllowedSigners { signers, identity } => allowed::admits(signers, identity.as_deref(), signer)
-                .ok_or_else(|| match identity {
-                    Some(id) => format!("signed by {fingerprint}, which the allowed-signers file does not trust as `{id}`"),
-                    None => format!("signed by {fingerprint}, which the allowed-signers file does not list"),
-                }),
+            Trust::Key(key) => Err(format!(
+                "signed by {fingerprint}, not by the key named ({})",
+                self::fingerprint(key)
+            )),
+            Trust::AllowedSigners { file, identity } => {
+                let now = time::OffsetDateTime::now_utc();
+                allowed::admits(file, identity, signer, now)
+                    .map_err(|why| format!("signed by {fingerprint}, but {why}"))
+            }
         }
     }
 }

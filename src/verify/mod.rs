@@ -88,6 +88,13 @@ pub struct VerifyError {
 
 impl UnverifiedBundle {
     pub fn open(path: &Path) -> Result<UnverifiedBundle, VerifyError> {
+        if path.is_dir() {
+            let source = std::io::Error::other("a folder, not a bundle file");
+            return Err(VerifyError {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
         let file = File::open(path).map_err(|source| VerifyError {
             path: path.to_path_buf(),
             source,
