@@ -20,3 +20,26 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
     }
     Ok((hex::encode(hasher.finalize()), bytes))
 }
+
+/// The SHA-256 of the first `len` bytes of a file.
+pub fn sha256_prefix(path: &Path, len: u64) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?.take(len);
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut read = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        read += n as u64;
+    }
+    if read != len {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "the file is shorter than recorded",
+        ));
+    }
+    Ok(hex::encode(hasher.finalize()))
+}

@@ -1461,3 +1461,38 @@ fn options_that_would_mislead_are_refused_before_any_work() {
         .stderr(predicates::str::contains("1980 to 2107"));
     assert!(!out.exists(), "nothing written");
 }
+
+#[test]
+fn a_flipped_bit_that_inflating_ignores_is_still_caught() {
+    // The last byte of a deflate stream ends in padding bits no decoder
+    // reads: flipping them changes no content and no CRC. The zip's bytes
+    // are sealed all the same (packed-sha256.txt).
+    let s = sealed();
+    let dir = workspace();
+    let bytes = fs::read(&s.bundle).unwrap();
+    let mut archive = ZipArchive::new(File::open(&s.bundle).unwrap()).unwrap();
+    let mut tried = 0;
+    for index in 0..archive.len() {
+        let file = archive.by_index_raw(index).unwrap();
+        if file.compression() != CompressionMethod::Deflated || file.compressed_size() == 0 {
+            continue;
+        }
+        let last = (file.data_start().unwrap() + file.compressed_size() - 1) as usize;
+        let mut changed = bytes.clone();
+        changed[last] ^= 0x80;
+        let out = dir.path().join(format!("padding-{index}.zip"));
+        fs::write(&out, &changed).unwrap();
+        let verdict = verify_with_key(&out);
+        assert_ne!(
+            verdict.code,
+            0,
+            "flipping byte {last} of {:?} verified",
+            file.name()
+        );
+        tried += 1;
+        if tried == 12 {
+            break;
+        }
+    }
+    assert!(tried > 0);
+}

@@ -10,6 +10,23 @@ pub const BAGIT_FILE: &str = "bagit.txt";
 pub const INFO_FILE: &str = "bag-info.txt";
 pub const MANIFEST_FILE: &str = "manifest-sha256.txt";
 pub const TAG_MANIFEST_FILE: &str = "tagmanifest-sha256.txt";
+/// auditpack's own tag file: the SHA-256 of the zip's bytes before it, and
+/// how many. It puts the compressed bytes under the signature too, so not
+/// even a bit that inflating ignores (deflate's padding) can change unseen.
+pub const PACKED_FILE: &str = "packed-sha256.txt";
+
+/// The text of [`PACKED_FILE`].
+pub fn packed_line(sha256: &str, bytes: u64) -> String {
+    format!("{sha256}  {bytes}\n")
+}
+
+/// Reads [`PACKED_FILE`]: the digest and the byte count.
+pub fn parse_packed(text: &str) -> Option<(String, u64)> {
+    let (digest, bytes) = text.trim().split_once(char::is_whitespace)?;
+    let digest = digest.to_ascii_lowercase();
+    (digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit())).then_some(())?;
+    Some((digest, bytes.trim().parse().ok()?))
+}
 /// The SSH signature over the tag manifest. It is a tag file the tag
 /// manifest does not list, since it signs the tag manifest.
 pub const SIGNATURE_FILE: &str = "tagmanifest-sha256.txt.sig";

@@ -24,12 +24,13 @@ pub use evidence::{Evidence, bag_name, digest_file, seal};
 pub use payload::{Payload, collect_payload};
 
 use crate::bag::{
-    self, BAGIT_FILE, BAGIT_TXT, INFO_FILE, MANIFEST_FILE, SIGNATURE_FILE, TAG_MANIFEST_FILE,
+    self, BAGIT_FILE, BAGIT_TXT, INFO_FILE, MANIFEST_FILE, PACKED_FILE, SIGNATURE_FILE,
+    TAG_MANIFEST_FILE,
 };
 use sha2::{Digest, Sha256};
 use ssh_key::PrivateKey;
 use std::fs::File;
-use std::io::{BufWriter, Read, Seek, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use zip::write::SimpleFileOptions;
@@ -111,11 +112,7 @@ pub fn write(
         path: temp.path().to_path_buf(),
         source,
     })?;
-    let mut writer = BagWriter::new(
-        BufWriter::with_capacity(1 << 20, file),
-        &description.name,
-        date,
-    );
+    let mut writer = BagWriter::new(Tracked::new(file), &description.name, date);
 
     let fingerprint = crate::sign::fingerprint(key.public_key());
     let bytes: u64 = payload.iter().map(|p| p.size).sum();
@@ -128,13 +125,29 @@ pub fn write(
         let digest = writer.add_file(item)?;
         manifest.push_str(&bag::manifest_line(&digest, &item.bag_path));
     }
-    writer.add(MANIFEST_FILE, manifest.as_bytes())?;
+    // Stored, so that its last byte is on disk when it has been written:
+    // the digest below needs the exact end of the zip so far.
+    writer.start_stored(MANIFEST_FILE)?;
+    writer.write(manifest.as_bytes())?;
+
+    // Everything written so far (with the manifest's header completed when
+    // the next entry starts) goes under the signature by its digest.
+    let prefix = writer.position();
+    writer.start_stored(PACKED_FILE)?;
+    let digest =
+        crate::digest::sha256_prefix(temp.path(), prefix).map_err(|source| BundleError::Io {
+            path: temp.path().to_path_buf(),
+            source,
+        })?;
+    let packed = bag::packed_line(&digest, prefix);
+    writer.write(packed.as_bytes())?;
 
     let mut tag_manifest = String::new();
     for (name, text) in [
         (BAGIT_FILE, BAGIT_TXT),
         (INFO_FILE, info.as_str()),
         (MANIFEST_FILE, manifest.as_str()),
+        (PACKED_FILE, packed.as_str()),
     ] {
         tag_manifest.push_str(&bag::manifest_line(
             &hex::encode(Sha256::digest(text.as_bytes())),
@@ -142,9 +155,12 @@ pub fn write(
         ));
     }
     tag_manifest = sorted_lines(&tag_manifest);
-    writer.add(TAG_MANIFEST_FILE, tag_manifest.as_bytes())?;
+    // The last entries are stored, not deflated: every bit of them counts.
+    writer.start_stored(TAG_MANIFEST_FILE)?;
+    writer.write(tag_manifest.as_bytes())?;
     let signature = crate::sign::sign(key, tag_manifest.as_bytes()).map_err(BundleError::Zip)?;
-    writer.add(SIGNATURE_FILE, signature.as_bytes())?;
+    writer.start_stored(SIGNATURE_FILE)?;
+    writer.write(signature.as_bytes())?;
     writer.finish()?;
 
     // A bundle is made to be handed over: readable by all, like any file.
@@ -224,25 +240,69 @@ fn organisation(d: &Description) -> String {
     }
 }
 
+/// A file that knows how far it has been written: where the next zip
+/// entry will start.
+struct Tracked {
+    file: File,
+    position: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl Tracked {
+    fn new(file: File) -> Tracked {
+        Tracked {
+            file,
+            position: Default::default(),
+        }
+    }
+}
+
+impl Write for Tracked {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(bytes)?;
+        self.position.set(self.position.get() + n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Seek for Tracked {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let at = self.file.seek(to)?;
+        self.position.set(at);
+        Ok(at)
+    }
+}
+
 /// Writes bag entries into a zip under the bag's top folder.
 struct BagWriter<W: Write + Seek> {
     zip: ZipWriter<W>,
     name: String,
     options: SimpleFileOptions,
+    position: std::rc::Rc<std::cell::Cell<u64>>,
 }
 
-impl<W: Write + Seek> BagWriter<W> {
-    fn new(inner: W, name: &str, date: OffsetDateTime) -> Self {
+impl BagWriter<Tracked> {
+    fn new(inner: Tracked, name: &str, date: OffsetDateTime) -> Self {
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .compression_level(Some(6))
             .last_modified_time(dos_time(date))
             .unix_permissions(0o644);
+        let position = inner.position.clone();
         BagWriter {
             zip: ZipWriter::new(inner),
             name: name.to_string(),
             options,
+            position,
         }
+    }
+
+    /// The end of what has been written: where the next entry will start.
+    fn position(&self) -> u64 {
+        self.position.get()
     }
 
     fn start(&mut self, path: &str, size: u64) -> Result<(), BundleError> {
@@ -255,8 +315,23 @@ impl<W: Write + Seek> BagWriter<W> {
 
     fn add(&mut self, path: &str, bytes: &[u8]) -> Result<(), BundleError> {
         self.start(path, bytes.len() as u64)?;
+        self.write(bytes)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), BundleError> {
         self.zip
             .write_all(bytes)
+            .map_err(|e| BundleError::Zip(e.to_string()))
+    }
+
+    /// Starts an entry written as is, without compression.
+    fn start_stored(&mut self, path: &str) -> Result<(), BundleError> {
+        let options = self
+            .options
+            .compression_method(CompressionMethod::Stored)
+            .compression_level(None);
+        self.zip
+            .start_file(format!("{}/{path}", self.name), options)
             .map_err(|e| BundleError::Zip(e.to_string()))
     }
 

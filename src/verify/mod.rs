@@ -10,6 +10,7 @@
 mod raw;
 mod structure;
 
+use crate::bag::PACKED_FILE;
 use crate::bag::{
     self, BAGIT_FILE, INFO_FILE, MANIFEST_FILE, PAYLOAD_DIR, SIGNATURE_FILE, TAG_MANIFEST_FILE,
 };
@@ -160,6 +161,10 @@ fn check_bag(
     let manifest = tag(MANIFEST_FILE, report);
     let tag_manifest = tag(TAG_MANIFEST_FILE, report);
     let signature = tag(SIGNATURE_FILE, report);
+    let packed = tag(PACKED_FILE, report);
+    if let (Some(packed), Some(entry)) = (&packed, entries.get(PACKED_FILE)) {
+        check_packed(packed, entry.header_start, report);
+    }
 
     if let Some(bagit) = &bagit {
         check_bagit(bagit, report);
@@ -233,7 +238,7 @@ fn check_tag_manifest(
     tags: &BTreeMap<String, String>,
     report: &mut Report,
 ) {
-    for required in [BAGIT_FILE, INFO_FILE, MANIFEST_FILE] {
+    for required in [BAGIT_FILE, INFO_FILE, MANIFEST_FILE, PACKED_FILE] {
         if !tags.contains_key(required) {
             report.problem(TAG_MANIFEST_FILE, format!("does not list `{required}`"));
         }
@@ -273,6 +278,28 @@ fn check_payload(
     }
     for name in manifest.keys().filter(|n| !entries.contains_key(*n)) {
         report.problem(name, format!("listed in {MANIFEST_FILE} but missing"));
+    }
+}
+
+/// The zip's bytes before [`PACKED_FILE`] must be those sealed: its text,
+/// covered by the tag manifest and so by the signature, gives their digest.
+fn check_packed(text: &[u8], header_start: u64, report: &mut Report) {
+    let Some((digest, bytes)) = std::str::from_utf8(text).ok().and_then(bag::parse_packed) else {
+        return report.problem(PACKED_FILE, "not `digest  bytes`");
+    };
+    if bytes != header_start {
+        return report.problem(
+            PACKED_FILE,
+            format!("covers {bytes} bytes, but the entry starts at byte {header_start}"),
+        );
+    }
+    match crate::digest::sha256_prefix(&report.file, bytes) {
+        Ok(found) if found == digest => {}
+        Ok(_) => report.problem(
+            PACKED_FILE,
+            format!("the zip's first {bytes} bytes differ from those sealed, though their contents may not"),
+        ),
+        Err(e) => report.problem(PACKED_FILE, format!("cannot read the zip's first {bytes} bytes ({e})")),
     }
 }
 

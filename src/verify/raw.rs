@@ -21,9 +21,6 @@ const MAX_DIRECTORY: u64 = 1 << 30;
 #[derive(Debug, PartialEq, Eq, Clone)]
 struct Shared {
     made_by: u16,
-    needed: u16,
-    flags: u16,
-    method: u16,
     time: u16,
     date: u16,
     internal: u16,
@@ -58,16 +55,32 @@ pub fn canonical(zip: &Path, start: u64, count: usize) -> Result<(), String> {
         .map_err(io)?;
 
     let mut at = 0usize;
-    let mut first: Option<Shared> = None;
+    let mut first: Vec<(u16, Shared)> = Vec::new();
+    let mut flags_by_method: Vec<(u16, u16)> = Vec::new();
     for index in 0..count {
         let record = directory.get(at..at + 46).filter(|r| r[..4] == *CENTRAL);
         let record = record
             .ok_or_else(|| format!("central record {index} is not where the directory says"))?;
+        let method = u16_at(record, 10);
+        if method != 0 && method != 8 {
+            return Err(format!(
+                "central record {index} uses compression method {method}; bundles are stored or deflated"
+            ));
+        }
+        // Flags carry the compression level, so they are the same within a
+        // method (stored tag files, deflated evidence), not across methods.
+        let flags = u16_at(record, 8);
+        match flags_by_method.iter().find(|(m, _)| *m == method) {
+            Some((_, first)) if *first != flags => {
+                return Err(format!(
+                    "central record {index} differs from the others in its flags"
+                ));
+            }
+            Some(_) => {}
+            None => flags_by_method.push((method, flags)),
+        }
         let shared = Shared {
             made_by: u16_at(record, 4),
-            needed: u16_at(record, 6),
-            flags: u16_at(record, 8),
-            method: u16_at(record, 10),
             time: u16_at(record, 12),
             date: u16_at(record, 14),
             internal: u16_at(record, 36),
@@ -84,11 +97,13 @@ pub fn canonical(zip: &Path, start: u64, count: usize) -> Result<(), String> {
                 "central record {index} has a disk number or a comment"
             ));
         }
-        match &first {
-            None => first = Some(shared.clone()),
-            Some(f) if *f != shared => {
+        // One set of fixed fields per compression method (stored tag files,
+        // deflated evidence): the writer's version and flags follow it.
+        match first.iter().find(|(m, _)| *m == method) {
+            None => first.push((method, shared.clone())),
+            Some((_, f)) if *f != shared => {
                 return Err(format!(
-                    "central record {index} differs from the first in its fixed fields"
+                    "central record {index} differs from the others in its fixed fields"
                 ));
             }
             Some(_) => {}
@@ -102,6 +117,7 @@ pub fn canonical(zip: &Path, start: u64, count: usize) -> Result<(), String> {
             &mut file,
             u64::from(local),
             &shared,
+            (u16_at(record, 6), method, flags),
             (crc, packed, size),
             name,
             extra_len,
@@ -122,6 +138,7 @@ fn check_local(
     file: &mut File,
     offset: u64,
     shared: &Shared,
+    (needed, method, flags): (u16, u16, u16),
     (crc, packed, size): (u32, u32, u32),
     name: &[u8],
     central_extra: usize,
@@ -132,9 +149,9 @@ fn check_local(
     file.read_exact(&mut header)
         .map_err(|_| "is cut short".to_string())?;
     let same = header[..4] == *LOCAL
-        && u16_at(&header, 4) == shared.needed
-        && u16_at(&header, 6) == shared.flags
-        && u16_at(&header, 8) == shared.method
+        && u16_at(&header, 4) == needed
+        && u16_at(&header, 6) == flags
+        && u16_at(&header, 8) == method
         && u16_at(&header, 10) == shared.time
         && u16_at(&header, 12) == shared.date
         && u32_at(&header, 14) == crc

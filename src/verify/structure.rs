@@ -24,6 +24,8 @@ pub struct Entry {
     pub index: usize,
     pub path: String,
     pub size: u64,
+    /// Where the entry's local header starts in the zip.
+    pub header_start: u64,
 }
 
 /// The bag's name and its files, or `None` when the zip is unsafe to read
@@ -62,7 +64,9 @@ pub fn check(
     // the content checks: they are signs of tampering, not dangers.
     let mut altered = Vec::new();
     let mut bag: Option<String> = None;
-    let mut canonical: Option<Canonical> = None;
+    // One set of fixed fields per compression method: stored tag files and
+    // deflated evidence differ in their flags, and only there.
+    let mut canonical: Vec<(zip::CompressionMethod, Canonical)> = Vec::new();
     let mut previous_name = String::new();
     let mut entries = BTreeMap::new();
     let mut seen = BTreeSet::new();
@@ -102,9 +106,12 @@ pub fn check(
             continue;
         }
         let metadata = Canonical::of(&file);
-        match &canonical {
-            None => canonical = Some(metadata),
-            Some(first) if *first != metadata => altered.push(super::Problem {
+        match canonical
+            .iter()
+            .find(|(method, _)| *method == file.compression())
+        {
+            None => canonical.push((file.compression(), metadata)),
+            Some((_, first)) if *first != metadata => altered.push(super::Problem {
                 path: name.clone(),
                 what: "its zip metadata (time, mode, flags) differs from the other entries'; \
                        the zip was altered after sealing"
@@ -147,6 +154,7 @@ pub fn check(
                 index,
                 path: rest.to_string(),
                 size,
+                header_start: file.header_start(),
             },
         );
     }
