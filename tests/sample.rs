@@ -51,27 +51,6 @@ fn readme_main_job_runs_on_the_sample() {
 const MAIN: &str = "210987654321";
 const RESEARCH: &str = "480215379604";
 
-/// The log entry of one call of one account.
-fn entry_of<'a>(
-    log: &'a serde_json::Value,
-    account: &str,
-    region: &str,
-    service: &str,
-    operation: &str,
-) -> &'a serde_json::Value {
-    log["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| {
-            e["account_id"] == account
-                && e["region"] == region
-                && e["service"] == service
-                && e["operation"] == operation
-        })
-        .unwrap_or_else(|| panic!("no log entry for {account} {region} {service} {operation}"))
-}
-
 #[test]
 fn sample_logs_the_denied_call_and_the_services_that_are_off() {
     let out = tempfile::tempdir().unwrap();
@@ -125,7 +104,7 @@ fn sample_logs_the_denied_call_and_the_services_that_are_off() {
     ];
     for (account, region, service, operation, status) in failed {
         assert_eq!(
-            entry_of(&log, account, region, service, operation)["status"],
+            common::entry_of(&log, account, region, service, operation)["status"],
             status,
             "{account} {region} {service} {operation}"
         );

@@ -155,9 +155,21 @@ pub fn read_json(path: &Path) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The log entry for one call (`resource` for per-resource calls).
+/// The log entry for one call of the test account (`resource` for
+/// per-resource calls).
 pub fn entry<'a>(
     log: &'a serde_json::Value,
+    region: &str,
+    service: &str,
+    operation: &str,
+) -> &'a serde_json::Value {
+    entry_of(log, ACCOUNT, region, service, operation)
+}
+
+/// The log entry for one call of `account`.
+pub fn entry_of<'a>(
+    log: &'a serde_json::Value,
+    account: &str,
     region: &str,
     service: &str,
     operation: &str,
@@ -166,8 +178,13 @@ pub fn entry<'a>(
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["region"] == region && e["service"] == service && e["operation"] == operation)
-        .unwrap_or_else(|| panic!("no log entry for {region} {service} {operation}"))
+        .find(|e| {
+            e["account_id"] == account
+                && e["region"] == region
+                && e["service"] == service
+                && e["operation"] == operation
+        })
+        .unwrap_or_else(|| panic!("no log entry for {account} {region} {service} {operation}"))
 }
 
 /// The shared reference material beside the repository, if present.
