@@ -121,13 +121,6 @@ impl Assessment {
             .map(|f| format!("{} ({})", f.short_name, f.framework))
             .collect()
     }
-
-    /// The findings that failed, with the controls they fail.
-    pub fn failing(&self) -> impl Iterator<Item = &Finding> {
-        self.findings
-            .iter()
-            .filter(|f| f.status == crate::assess::Status::Fail)
-    }
 }
 
 const CSV_HEADER: [&str; 13] = [
