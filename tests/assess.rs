@@ -301,3 +301,64 @@ fn a_security_group_named_like_a_formula_stays_text_in_the_csv() {
         }
     }
 }
+
+#[test]
+fn each_account_is_judged_as_of_its_own_evidence() {
+    // Two accounts exported weeks apart: a console password last used on
+    // 2026-10-01 is 40 days old in the first export and 90 in the second.
+    const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,\
+password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,\
+access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,\
+access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,\
+cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+    let report = |account: &str, generated: &str| {
+        let csv = format!(
+            "{HEADER}\n<root_account>,arn:aws:iam::{account}:root,2020-01-01T00:00:00+00:00,not_supported,N/A,\
+not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n\
+pat,arn:aws:iam::{account}:user/pat,2020-01-01T00:00:00+00:00,true,2026-10-01T00:00:00+00:00,\
+2026-01-01T00:00:00+00:00,N/A,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"
+        );
+        let content =
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, csv.as_bytes());
+        format!(
+            r#"{{"Content":"{content}","GeneratedTime":"{generated}","ReportFormat":"text/csv"}}"#
+        )
+    };
+    let export = Export::new();
+    for (account, generated) in [
+        ("111111111111", "2026-11-10T00:00:00+00:00"),
+        ("222222222222", "2026-12-30T00:00:00+00:00"),
+    ] {
+        export.file(
+            &format!("{account}/global/iam/get-credential-report.json"),
+            &report(account, generated),
+        );
+        export.file(
+            &format!("{account}/global/sts/get-caller-identity.json"),
+            &format!(r#"{{"Account":"{account}","Arn":"arn:aws:iam::{account}:user/x"}}"#),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = snapshot_of(export.root(), dir.path());
+    let out = dir.path().join("assessment");
+    auditpack()
+        .arg("assess")
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let findings = read_json(&out.join("findings.json"));
+    let verdict = |account: &str| {
+        findings["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check_id"] == "iam.unused-credentials-45" && f["account_id"] == account)
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(verdict("111111111111"), "pass");
+    assert_eq!(verdict("222222222222"), "fail");
+}

@@ -17,11 +17,19 @@ pub struct Context<'a> {
     pub as_of: OffsetDateTime,
     pub approved_images: &'a ApprovedImages,
     pub attestations: &'a [Attestation],
+    /// The one account checks look at, when the assessment runs account by
+    /// account (each with its own `as_of`); `None` for every account.
+    pub account: Option<&'a str>,
 }
 
 impl Context<'_> {
     pub fn accounts(&self) -> impl Iterator<Item = &AccountScope> {
-        self.snapshot.info.accounts.iter()
+        let only = self.account;
+        self.snapshot
+            .info
+            .accounts
+            .iter()
+            .filter(move |a| only.is_none_or(|id| id == a.account_id))
     }
 
     /// Runs `per_region` for every region collected, then adds one

@@ -30,17 +30,27 @@ pub fn assess(
     approved_images: &ApprovedImages,
     attestations: &[Attestation],
 ) -> Vec<Finding> {
-    let as_of =
-        OffsetDateTime::parse(&snapshot.info.as_of, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let context = Context {
-        snapshot,
-        as_of,
-        approved_images,
-        attestations,
-    };
+    let instant =
+        |text: &str| OffsetDateTime::parse(text, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    // Each account is judged as of its own evidence.
+    let contexts: Vec<Context> = snapshot
+        .info
+        .accounts
+        .iter()
+        .map(|account| Context {
+            snapshot,
+            as_of: instant(account.as_of.as_deref().unwrap_or(&snapshot.info.as_of)),
+            approved_images,
+            attestations,
+            account: Some(&account.account_id),
+        })
+        .collect();
     let mut findings = Vec::new();
     for check in all_checks() {
-        let mut mine = (check.run)(&context);
+        let mut mine: Vec<Finding> = contexts
+            .iter()
+            .flat_map(|context| (check.run)(context))
+            .collect();
         mine.sort_by(|a, b| {
             (&a.account_id, &a.region, &a.resource_id).cmp(&(
                 &b.account_id,

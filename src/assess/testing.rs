@@ -123,6 +123,7 @@ impl SnapshotBuilder {
             collected_at: AS_OF.into(),
             as_of: AS_OF.into(),
             accounts: vec![AccountScope {
+                as_of: None,
                 account_id: ACCOUNT.into(),
                 caller_arn: None,
                 regions,
@@ -149,6 +150,7 @@ pub fn findings_with(
     use time::format_description::well_known::Rfc3339;
     let as_of = time::OffsetDateTime::parse(AS_OF, &Rfc3339).unwrap();
     let context = crate::assess::Context {
+        account: None,
         snapshot,
         as_of,
         approved_images: approved,
@@ -191,6 +193,7 @@ pub fn sample_findings(check: &str) -> Vec<crate::assess::Finding> {
     )
     .unwrap();
     let context = crate::assess::Context {
+        account: None,
         snapshot: &snapshot,
         as_of,
         approved_images: &approved,

@@ -568,32 +568,25 @@ fn describe(scan: &Scan, calls: Vec<Call>, now: OffsetDateTime) -> (SnapshotInfo
         for gap in &gaps {
             entries.push(gap_entry(account, gap));
         }
-        for call in &mine {
-            // TODO: one instant per account (an export of several accounts
-            // made on different days measures every age to the latest
-            // report); needs the checks to take the account's own instant.
-            if let Some(Document::CredentialReport(report)) = &call.document {
-                as_of = as_of.max(report.generated_time);
-            }
-        }
+        // Each account's evidence is as of its own credential report; the
+        // snapshot as a whole, as of the latest.
+        let account_as_of = mine.iter().find_map(|call| match &call.document {
+            Some(Document::CredentialReport(report)) => report.generated_time,
+            _ => None,
+        });
+        as_of = as_of.max(account_as_of);
         let caller_arn = mine.iter().find_map(|c| match &c.document {
             Some(Document::CallerIdentity(identity)) => identity.arn.clone(),
             _ => None,
         });
         accounts.push(AccountScope {
             account_id: account.clone(),
+            as_of: account_as_of.map(|t| stamp(t.0)),
             caller_arn,
             regions: regions.iter().cloned().collect(),
             regions_not_collected: gaps,
         });
     }
-    let stamp = |t: OffsetDateTime| {
-        let whole_seconds = t
-            .to_offset(time::UtcOffset::UTC)
-            .replace_nanosecond(0)
-            .unwrap_or(t);
-        whole_seconds.format(&Rfc3339).unwrap_or_default()
-    };
     let info = SnapshotInfo {
         format: FORMAT.into(),
         tool: Tool::this(),
@@ -605,6 +598,15 @@ fn describe(scan: &Scan, calls: Vec<Call>, now: OffsetDateTime) -> (SnapshotInfo
     let mut skipped = scan.skipped.clone();
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     (info, CollectionLog { entries, skipped })
+}
+
+/// An instant in RFC 3339, UTC, whole seconds.
+fn stamp(t: OffsetDateTime) -> String {
+    let whole_seconds = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t);
+    whole_seconds.format(&Rfc3339).unwrap_or_default()
 }
 
 /// The log entries for one operation in one scope: the calls found, and

@@ -54,6 +54,11 @@ impl Tool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountScope {
     pub account_id: String,
+    /// The instant this account's evidence describes (its credential
+    /// report's time), where it differs from the snapshot's: an export of
+    /// several accounts may have been made over hours or days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
     /// Whose credentials made the calls (`sts get-caller-identity`), where
     /// known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
