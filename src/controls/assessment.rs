@@ -13,7 +13,7 @@ use crate::attest::Attestation;
 use crate::snapshot::log::{ANY, LogEntry};
 use crate::snapshot::read::Snapshot;
 use crate::staging::StagedDir;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -24,8 +24,9 @@ pub const FORMAT: &str = "auditpack-assessment/1";
 /// Everything an assessment found and concluded.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment {
-    pub format: &'static str,
-    pub tool_version: &'static str,
+    pub format: String,
+    /// The auditpack version that made the assessment.
+    pub tool_version: String,
     pub accounts: Vec<String>,
     pub as_of: String,
     pub findings: Vec<Finding>,
@@ -48,8 +49,8 @@ pub fn run(
     let findings = assess(snapshot, approved_images, attestations);
     let (controls, frameworks) = roll_up(mappings, &findings, attestations, as_of);
     Assessment {
-        format: FORMAT,
-        tool_version: env!("CARGO_PKG_VERSION"),
+        format: FORMAT.to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
         accounts: snapshot
             .info
             .accounts
@@ -73,8 +74,8 @@ pub fn run(
 
 #[derive(Serialize)]
 struct FindingsFile<'a> {
-    format: &'static str,
-    tool_version: &'static str,
+    format: &'a str,
+    tool_version: &'a str,
     accounts: &'a [String],
     as_of: &'a str,
     findings: &'a [Finding],
@@ -85,8 +86,8 @@ impl Assessment {
     pub fn write(&self, out: &Path, replace: bool) -> std::io::Result<PathBuf> {
         let staged = StagedDir::create(out, replace, "findings.json")?;
         let findings = FindingsFile {
-            format: self.format,
-            tool_version: self.tool_version,
+            format: &self.format,
+            tool_version: &self.tool_version,
             accounts: &self.accounts,
             as_of: &self.as_of,
             findings: &self.findings,
@@ -207,6 +208,112 @@ mod tests {
         assert_eq!(spreadsheet_safe("sg-0abc"), "sg-0abc");
         assert_eq!(spreadsheet_safe(""), "");
     }
+
+    #[test]
+    fn an_assessment_reads_back_as_it_was_written() {
+        let mappings = crate::controls::Mappings::load(None).unwrap();
+        let findings = vec![
+            Finding::on("net.admin-ports-world", "1", "eu-west-2", "sg-1")
+                .evidence(
+                    "1/eu-west-2/ec2/describe-security-groups.json",
+                    "/SecurityGroups/0",
+                )
+                .fail("port 22 open"),
+            Finding::on("net.admin-ports-world", "1", "eu-west-2", "sg-2").pass("closed"),
+        ];
+        let (controls, frameworks) = roll_up(&mappings, &findings, &[], OffsetDateTime::UNIX_EPOCH);
+        let written = Assessment {
+            format: FORMAT.into(),
+            tool_version: "0.1.0".into(),
+            accounts: vec!["1".into()],
+            as_of: "2026-11-30T09:17:40Z".into(),
+            findings,
+            controls,
+            frameworks,
+            attestations: Vec::new(),
+            unavailable: Vec::new(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let out = written
+            .write(&dir.path().join("assessment"), false)
+            .unwrap();
+        let file = |name: &str| std::fs::read(out.join(name)).unwrap();
+        let back = read(&file("summary.json"), &file("findings.json")).unwrap();
+        assert_eq!(back.findings, written.findings);
+        assert_eq!(back.controls.len(), written.controls.len());
+        for (b, w) in back.controls.iter().zip(&written.controls) {
+            assert_eq!((b.status, &b.reason), (w.status, &w.reason));
+            assert_eq!(
+                b.failing_findings, w.failing_findings,
+                "{}",
+                w.control.control_id
+            );
+        }
+        assert!(
+            read(b"{}", &file("findings.json"))
+                .unwrap_err()
+                .starts_with("summary.json")
+        );
+    }
+}
+
+/// The two files an assessment is read back from.
+#[derive(Deserialize)]
+struct SummaryFile {
+    format: String,
+    tool_version: String,
+    accounts: Vec<String>,
+    as_of: String,
+    frameworks: Vec<FrameworkSummary>,
+    controls: Vec<ControlResult>,
+    attestations: Vec<Attestation>,
+    unavailable: Vec<LogEntry>,
+}
+
+#[derive(Deserialize)]
+struct FindingsOnly {
+    findings: Vec<Finding>,
+}
+
+/// Reads an assessment back from the `summary.json` and `findings.json`
+/// that [`Assessment::write`] made, as they are: no status or count is
+/// worked out again. Only each control's list of failing findings, which
+/// the files do not hold, is joined anew: the failing findings of the
+/// checks the control lists. Fails on a file that is not JSON of that
+/// shape, naming which.
+pub fn read(summary: &[u8], findings: &[u8]) -> Result<Assessment, String> {
+    let summary: SummaryFile =
+        serde_json::from_slice(summary).map_err(|e| format!("summary.json: {e}"))?;
+    if summary.format != FORMAT {
+        return Err(format!(
+            "summary.json: format `{}`, expected `{FORMAT}`",
+            summary.format
+        ));
+    }
+    let findings = serde_json::from_slice::<FindingsOnly>(findings)
+        .map_err(|e| format!("findings.json: {e}"))?
+        .findings;
+    let mut controls = summary.controls;
+    for control in &mut controls {
+        control.failing_findings = findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.status == crate::assess::Status::Fail)
+            .filter(|(_, f)| control.checks.contains(&f.check_id))
+            .map(|(i, _)| i)
+            .collect();
+    }
+    Ok(Assessment {
+        format: summary.format,
+        tool_version: summary.tool_version,
+        accounts: summary.accounts,
+        as_of: summary.as_of,
+        findings,
+        controls,
+        frameworks: summary.frameworks,
+        attestations: summary.attestations,
+        unavailable: summary.unavailable,
+    })
 }
 
 /// What a bundle needs to know of an assessment folder written earlier:

@@ -11,12 +11,12 @@
 use super::mappings::{Control, Coverage, Mappings};
 use crate::assess::{Finding, Status};
 use crate::attest::{Attestation, AttestedStatus};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use time::OffsetDateTime;
 
 /// A control's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ControlStatus {
     Fail,
@@ -46,7 +46,7 @@ impl std::fmt::Display for ControlStatus {
 }
 
 /// The attestation a control's status rests on, in brief.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttestationNote {
     pub attested_by: String,
     pub role: Option<String>,
@@ -58,7 +58,7 @@ pub struct AttestationNote {
 }
 
 /// One control's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ControlResult {
     pub framework: String,
     #[serde(flatten)]
@@ -71,17 +71,18 @@ pub struct ControlResult {
     pub checks: Vec<String>,
     /// Snapshot files (and attachments) the result rests on.
     pub evidence_files: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestation: Option<AttestationNote>,
     /// One line: why this status.
     pub reason: String,
-    /// Indices of the failing findings in the assessment's list.
+    /// Indices of the failing findings in the assessment's list (not
+    /// written: [`crate::controls::assessment::read`] joins them again).
     #[serde(skip)]
     pub failing_findings: Vec<usize>,
 }
 
 /// A framework's counts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FrameworkSummary {
     pub framework: String,
     pub name: String,
