@@ -72,10 +72,71 @@ pub struct UnverifiedBundle {
     file: File,
 }
 
-/// A bundle whose every check passed, signed by a trusted key.
-#[derive(Debug, Clone)]
+/// A bundle whose every check passed, signed by a trusted key. Its
+/// payload files can be read from it, each checked again against the
+/// manifest as it is read, so nothing read can differ from what was
+/// verified.
 pub struct VerifiedBundle {
     pub report: Report,
+    archive: ZipArchive<File>,
+    entries: BTreeMap<String, Entry>,
+    manifest: BTreeMap<String, String>,
+}
+
+/// A payload file of a verified bundle, as its manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadFile {
+    /// `data/...`
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// A payload file could not be read from a verified bundle.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {what}")]
+pub struct ReadError {
+    pub path: String,
+    pub what: String,
+}
+
+impl VerifiedBundle {
+    /// Every payload file, sorted by path, with its size and SHA-256.
+    pub fn payload(&self) -> Vec<PayloadFile> {
+        self.manifest
+            .iter()
+            .filter_map(|(path, sha256)| {
+                let entry = self.entries.get(path)?;
+                Some(PayloadFile {
+                    path: path.clone(),
+                    bytes: entry.size,
+                    sha256: sha256.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The bytes of the payload file at `path` (`data/...`), read from
+    /// the zip without extracting it. Fails if the bundle does not hold
+    /// it, or if what is read now no longer matches its SHA-256 (the
+    /// file on disk changed since it was verified).
+    pub fn read(&mut self, path: &str) -> Result<Vec<u8>, ReadError> {
+        let fail = |what: &str| ReadError {
+            path: path.to_string(),
+            what: what.to_string(),
+        };
+        let (Some(entry), Some(want)) = (self.entries.get(path), self.manifest.get(path)) else {
+            return Err(fail("not in the bundle"));
+        };
+        let mut scratch = self.report.clone();
+        scratch.problems.clear();
+        let bytes = read_whole(&mut self.archive, entry, &mut scratch)
+            .ok_or_else(|| fail("cannot be read again since it was verified"))?;
+        if hex::encode(Sha256::digest(&bytes)) != *want {
+            return Err(fail("changed since it was verified"));
+        }
+        Ok(bytes)
+    }
 }
 
 /// Verification could not run at all (the file cannot be read).
@@ -126,22 +187,30 @@ impl UnverifiedBundle {
             return Err(Box::new(report));
         };
         report.bag = Some(bag.clone());
-        check_bag(&mut archive, &bag, &entries, trust, &mut report);
-        if report.problems.is_empty() && report.trusted_as.is_some() {
-            Ok(VerifiedBundle { report })
-        } else {
-            Err(Box::new(report))
+        let manifest = check_bag(&mut archive, &bag, &entries, trust, &mut report);
+        match manifest {
+            Some(manifest) if report.problems.is_empty() && report.trusted_as.is_some() => {
+                Ok(VerifiedBundle {
+                    report,
+                    archive,
+                    entries,
+                    manifest,
+                })
+            }
+            _ => Err(Box::new(report)),
         }
     }
 }
 
+/// Checks the bag inside the zip; the payload manifest, when it could be
+/// read.
 fn check_bag(
     archive: &mut ZipArchive<File>,
     bag: &str,
     entries: &BTreeMap<String, Entry>,
     trust: &Trust,
     report: &mut Report,
-) {
+) -> Option<BTreeMap<String, String>> {
     let mut tag = |name: &str, report: &mut Report| -> Option<Vec<u8>> {
         let Some(entry) = entries.get(name) else {
             report.problem(name, "missing");
@@ -199,6 +268,7 @@ fn check_bag(
         report.tag_manifest_sha256 = Some(hex::encode(Sha256::digest(tag_manifest)));
         check_signature(signature, tag_manifest, trust, report);
     }
+    manifest
 }
 
 fn parse_text<T>(
