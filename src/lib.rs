@@ -14,6 +14,12 @@
 //!   their attachments hashed.
 //! - [`assess`]: checks, each a pure function from the snapshot to
 //!   findings (pass, fail, not applicable, not assessed) with evidence.
+//! - [`controls`]: control mappings, and the roll-up of findings and
+//!   attestations into a status per control of each framework.
+//! - [`report`]: the PDF summary, drawn from the assessment as written,
+//!   with its wording in `templates/report/`.
+//! - [`bundle`] and [`sign`]: the signed BagIt zip, summary included.
+//! - [`verify`]: checking a bundle offline; knows nothing of AWS or PDF.
 //!
 //! The library never prints, reads arguments or exits: the `auditpack`
 //! binary does that, in `src/cli/`.
@@ -27,6 +33,7 @@ pub mod bundle;
 pub mod collect;
 pub mod controls;
 pub mod digest;
+pub mod report;
 pub mod sign;
 pub mod snapshot;
 pub mod staging;
