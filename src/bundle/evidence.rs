@@ -1,9 +1,14 @@
 //! Putting an assessed snapshot into a bundle: the payload (snapshot,
-//! assessment, attestations and their attachments) and the `Auditpack-*`
-//! fields of `bag-info.txt`.
+//! assessment, attestations and their attachments, and the PDF summary
+//! made from them) and the `Auditpack-*` fields of `bag-info.txt`.
+//!
+//! The summary is rendered before sealing, from the assessment files as
+//! written, and indexes every other payload file with its SHA-256; it
+//! cannot show the bundle's own digest, which covers it.
 
 use super::{BundleError, Description, Payload, Written, collect_payload, write};
 use crate::attest::Attestation;
+use crate::report::{self, BundleFacts, IndexedFile, REPORT_PATH};
 use crate::snapshot::info::SnapshotInfo;
 use ssh_key::PrivateKey;
 use std::path::{Component, Path, PathBuf};
@@ -29,6 +34,10 @@ pub struct Evidence<'a> {
     pub demo_key: bool,
     pub date: OffsetDateTime,
 }
+
+/// What `bag-info.txt` says of a bundle signed with a demo key.
+const DEMO_KEY_NOTE: &str =
+    "DEMO key made by `auditpack run` for a trial; not evidence of who sealed this bundle";
 
 /// The bag name: `auditpack-ACCOUNT-YYYYQn`, the quarter of the evidence.
 pub fn bag_name(info: &SnapshotInfo) -> String {
@@ -75,7 +84,7 @@ pub fn seal(evidence: &Evidence, out: &Path, replace: bool) -> Result<Written, B
     attachments.sort();
     attachments.dedup();
     files.extend(attachments.iter().map(|(p, b)| (p.as_path(), b.clone())));
-    let payload: Vec<Payload> = collect_payload(
+    let mut payload: Vec<Payload> = collect_payload(
         &[
             (evidence.snapshot_root, "data/snapshot"),
             (evidence.assessment_dir, "data/assessment"),
@@ -83,19 +92,111 @@ pub fn seal(evidence: &Evidence, out: &Path, replace: bool) -> Result<Written, B
         &files,
     )?;
 
+    let previous = match evidence.previous {
+        Some(path) => digest_file(path)?,
+        None => "none".to_string(),
+    };
+    let folder = tempfile::tempdir().map_err(|source| BundleError::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let warnings = add_report(evidence, &previous, &mut payload, folder.path())?;
     let description = Description {
         name: bag_name(evidence.info),
         organisation: evidence.organisation.clone(),
-        fields: fields(evidence)?,
+        fields: fields(evidence, previous),
     };
-    write(
+    let mut written = write(
         &payload,
         &description,
         evidence.key,
         evidence.date,
         out,
         replace,
-    )
+    )?;
+    written.warnings = warnings;
+    Ok(written)
+}
+
+/// Hashes the payload for the evidence index, renders the summary into
+/// `folder` and adds it to the payload; what the report warns of.
+fn add_report(
+    evidence: &Evidence,
+    previous: &str,
+    payload: &mut Vec<Payload>,
+    folder: &Path,
+) -> Result<Vec<String>, BundleError> {
+    let mut files = Vec::with_capacity(payload.len());
+    for item in payload.iter_mut() {
+        let sha256 = digest_file(&item.source)?;
+        item.sha256 = Some(sha256.clone());
+        files.push(IndexedFile {
+            path: item.bag_path.clone(),
+            bytes: item.size,
+            sha256,
+        });
+    }
+    let inputs = report::Inputs {
+        assessment: read_assessment(evidence.assessment_dir)?,
+        snapshot: evidence.info.clone(),
+        bundle: facts(evidence, previous),
+        files,
+    };
+    let rendered = report::render(&inputs).map_err(|e| BundleError::Input {
+        path: evidence.assessment_dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let source = folder.join("summary.pdf");
+    std::fs::write(&source, &rendered.pdf).map_err(|e| BundleError::Io {
+        path: source.clone(),
+        source: e,
+    })?;
+    payload.push(Payload {
+        bag_path: REPORT_PATH.to_string(),
+        source,
+        size: rendered.pdf.len() as u64,
+        sha256: Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+            &rendered.pdf,
+        ))),
+    });
+    payload.sort_by(|a, b| a.bag_path.cmp(&b.bag_path));
+    Ok(rendered.warnings)
+}
+
+/// The assessment as written in its folder, which the bundle seals.
+fn read_assessment(dir: &Path) -> Result<crate::controls::Assessment, BundleError> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).map_err(|source| BundleError::Io { path, source })
+    };
+    let (summary, findings) = (read("summary.json")?, read("findings.json")?);
+    crate::controls::assessment::read(&summary, &findings).map_err(|message| BundleError::Input {
+        path: dir.to_path_buf(),
+        message,
+    })
+}
+
+/// What the report can know of the bundle before it is sealed. The zip
+/// is called by the bag's name in the verify command, whatever `--out`
+/// says, so that where a bundle is written does not change its bytes.
+fn facts(evidence: &Evidence, previous: &str) -> BundleFacts {
+    let name = bag_name(evidence.info);
+    BundleFacts {
+        file_name: format!("{name}.zip"),
+        name,
+        organisation: evidence
+            .organisation
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_string),
+        date: evidence.date,
+        signer_fingerprint: crate::sign::fingerprint(evidence.key.public_key()),
+        trusted_as: None,
+        demo_key: evidence.demo_key.then(|| DEMO_KEY_NOTE.to_string()),
+        previous_bundle: previous.to_string(),
+        tag_manifest_sha256: None,
+    }
 }
 
 /// A relative path with only plain components, `/`-separated.
@@ -110,7 +211,7 @@ fn plain_relative(path: &str) -> Option<String> {
     parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
 }
 
-fn fields(evidence: &Evidence) -> Result<Vec<(String, String)>, BundleError> {
+fn fields(evidence: &Evidence, previous: String) -> Vec<(String, String)> {
     let info = evidence.info;
     let mut regions: Vec<&str> = info
         .accounts
@@ -125,10 +226,6 @@ fn fields(evidence: &Evidence) -> Result<Vec<(String, String)>, BundleError> {
         .map(|a| a.account_id.as_str())
         .collect();
     let frameworks = &evidence.frameworks;
-    let previous = match evidence.previous {
-        Some(path) => digest_file(path)?,
-        None => "none".to_string(),
-    };
     let mut fields = vec![
         ("Auditpack-Accounts", accounts.join(" ")),
         ("Auditpack-Regions", regions.join(" ")),
@@ -151,16 +248,12 @@ fn fields(evidence: &Evidence) -> Result<Vec<(String, String)>, BundleError> {
         ("Auditpack-Previous-Bundle-SHA256", previous),
     ];
     if evidence.demo_key {
-        fields.push((
-            "Auditpack-Signer-Key",
-            "DEMO key made by `auditpack run` for a trial; not evidence of who sealed this bundle"
-                .into(),
-        ));
+        fields.push(("Auditpack-Signer-Key", DEMO_KEY_NOTE.into()));
     }
-    Ok(fields
+    fields
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
-        .collect())
+        .collect()
 }
 
 /// The regions the accounts have enabled that the snapshot left out (so

@@ -6,14 +6,16 @@
 //!   data/snapshot/...       the raw evidence, as collected
 //!   data/assessment/...     findings.json, controls-<framework>.csv, summary.json
 //!   data/attestations/...   the attestation file and its attachments
+//!   data/report/summary.pdf the PDF summary (see `crate::report`)
 //!   manifest-sha256.txt     every payload file
 //!   tagmanifest-sha256.txt  bagit.txt, bag-info.txt, manifest-sha256.txt
 //!   tagmanifest-sha256.txt.sig   SSH signature over the tag manifest
 //! ```
 //!
 //! Entries are written in name order, which puts every payload file before
-//! the manifests: each file is read once, hashed as it is compressed, and
-//! never held in memory whole. With the same inputs, key and date the zip
+//! the manifests: each file is hashed as it is compressed, and never held
+//! in memory whole. (It is read once before too, for the report's
+//! evidence index, and must hash the same both times.) With the same inputs, key and date the zip
 //! is the same to the byte: sorted entries, one fixed time, fixed modes.
 
 mod evidence;
@@ -72,6 +74,8 @@ pub struct Written {
     pub bytes: u64,
     pub tag_manifest_sha256: String,
     pub signer_fingerprint: String,
+    /// What the user should be told about the bundle's report.
+    pub warnings: Vec<String>,
 }
 
 /// Writes the bag of `payload` as a zip at `out`, signed with `key`.
@@ -184,6 +188,7 @@ pub fn write(
         bytes,
         tag_manifest_sha256: hex::encode(Sha256::digest(tag_manifest.as_bytes())),
         signer_fingerprint: fingerprint,
+        warnings: Vec::new(),
     })
 }
 
@@ -367,7 +372,16 @@ impl BagWriter<Tracked> {
                 ),
             });
         }
-        Ok(hex::encode(hasher.finalize()))
+        let digest = hex::encode(hasher.finalize());
+        if item.sha256.as_ref().is_some_and(|before| *before != digest) {
+            return Err(BundleError::Input {
+                path: item.source.clone(),
+                message:
+                    "changed while being bundled (its SHA-256 differs from the report's index)"
+                        .into(),
+            });
+        }
+        Ok(digest)
     }
 
     fn finish(self) -> Result<(), BundleError> {

@@ -12,6 +12,9 @@ pub struct Payload {
     pub bag_path: String,
     pub source: PathBuf,
     pub size: u64,
+    /// The SHA-256 the file had when it was read before sealing (for the
+    /// report's evidence index); sealing fails if it reads otherwise then.
+    pub sha256: Option<String>,
 }
 
 /// Every file below each `(folder, bag prefix)` and each `(file, bag path)`,
@@ -73,5 +76,6 @@ fn item(source: &Path, bag_path: String) -> Result<Payload, BundleError> {
         bag_path,
         source: source.to_path_buf(),
         size: metadata.len(),
+        sha256: None,
     })
 }
