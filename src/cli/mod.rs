@@ -9,6 +9,7 @@ mod bundle;
 mod collect;
 mod keygen;
 mod output;
+mod report;
 mod run;
 mod verify;
 
@@ -47,6 +48,8 @@ enum Command {
     Bundle(bundle::Args),
     /// Check a bundle offline: structure, every SHA-256, the signature.
     Verify(verify::Args),
+    /// Render the PDF summary of a verified bundle.
+    Report(report::Args),
     /// Make an Ed25519 key to sign bundles with.
     Keygen(keygen::Args),
     /// The whole job on an export: snapshot, assessment and signed bundle.
@@ -78,6 +81,7 @@ pub fn main() -> ExitCode {
         Command::Assess(args) => assess::run(args, global),
         Command::Bundle(args) => bundle::run(args, global),
         Command::Verify(args) => verify::run(args, global),
+        Command::Report(args) => report::run(args, global),
         Command::Keygen(args) => keygen::run(args, global),
         Command::Run(args) => run::run(args, global),
     };

@@ -16,6 +16,18 @@ pub struct Args {
     #[arg(value_name = "FILE.zip")]
     pub bundle: PathBuf,
 
+    #[command(flatten)]
+    pub signer: Signer,
+
+    /// Print the result as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Whom the auditor trusts to have signed a bundle; shared by `verify`
+/// and `report`.
+#[derive(Debug, clap::Args)]
+pub struct Signer {
     /// The signer's public key, as the auditor received it.
     #[arg(long, value_name = "KEY.pub", conflicts_with_all = ["allowed_signers", "identity"])]
     pub key: Option<PathBuf>,
@@ -28,14 +40,10 @@ pub struct Args {
     /// With --allowed-signers: the identity the signer must have there.
     #[arg(long, value_name = "ID", requires = "allowed_signers")]
     pub identity: Option<String>,
-
-    /// Print the result as JSON on standard output.
-    #[arg(long)]
-    pub json: bool,
 }
 
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
-    let trust = trust(&args)?;
+    let trust = args.signer.trust()?;
     let bundle = UnverifiedBundle::open(&args.bundle)?;
     let (verified, report) = match bundle.verify(&trust) {
         Ok(verified) => (true, verified.report),
@@ -64,25 +72,28 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     })
 }
 
-fn trust(args: &Args) -> Result<Trust> {
-    if let Some(key) = &args.key {
-        return Ok(Trust::Key(load_public(key)?));
+impl Signer {
+    /// The trust these options describe; with neither, nobody is trusted.
+    pub fn trust(&self) -> Result<Trust> {
+        if let Some(key) = &self.key {
+            return Ok(Trust::Key(load_public(key)?));
+        }
+        if let Some(file) = &self.allowed_signers {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read `{}`", file.display()))?;
+            let file = parse_allowed_signers(&text);
+            // clap makes --identity go with --allowed-signers.
+            let identity = self.identity.clone().unwrap_or_default();
+            return Ok(Trust::AllowedSigners { file, identity });
+        }
+        Ok(Trust::Nobody)
     }
-    if let Some(file) = &args.allowed_signers {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read `{}`", file.display()))?;
-        let file = parse_allowed_signers(&text);
-        // clap makes --identity go with --allowed-signers.
-        let identity = args.identity.clone().unwrap_or_default();
-        return Ok(Trust::AllowedSigners { file, identity });
-    }
-    Ok(Trust::Nobody)
 }
 
 /// Text from the bundle, made safe for a terminal: control characters
 /// (escape sequences, carriage returns, new lines) are shown escaped, so a
 /// bundle cannot redraw the verdict.
-fn clean(text: &str) -> String {
+pub fn clean(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {

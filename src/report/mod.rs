@@ -17,6 +17,7 @@
 //! report rendered later from a verified bundle shows the digest.
 
 mod blocks;
+pub mod bundled;
 mod canvas;
 mod chart;
 mod fonts;
