@@ -206,8 +206,12 @@ pub fn public_key_hint(key: &Path) -> PathBuf {
     auditpack::sign::public_path(key)
 }
 
-/// The status lines after sealing, and the command for the auditor.
+/// The status lines after sealing, the report's warnings, and the
+/// command for the auditor.
 pub fn report(written: &Written, public_key: &Path, global: Global) {
+    for warning in &written.warnings {
+        output::warning(&format!("data/report/summary.pdf: {warning}"));
+    }
     output::status(
         global,
         "Sealed",

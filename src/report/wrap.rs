@@ -74,6 +74,9 @@ fn break_word(word: &str, width: f32, char_width: &impl Fn(char) -> f32) -> Vec<
             if let Some(at) = (half..end).rev().find(|&i| BREAK_AFTER.contains(&chars[i])) {
                 end = at + 1;
             }
+            while end > start + 1 && chars[end - 1] == '-' {
+                end -= 1;
+            }
         }
         pieces.push(chars[start..end].iter().collect());
         start = end;
@@ -124,6 +127,19 @@ mod tests {
         let lines = mono(text, 12.0);
         assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
         assert!(lines.iter().all(|l| l.chars().count() <= 12), "{lines:?}");
+    }
+
+    #[test]
+    fn no_line_ends_in_a_hyphen_that_an_extractor_would_drop() {
+        let path = "data/snapshot/210987654321/eu-west-1/cloudtrail/get-trail-status/x.json";
+        for width in 5..40 {
+            let lines = mono(path, width as f32);
+            assert_eq!(lines.concat(), path, "width {width}");
+            assert!(
+                lines[..lines.len() - 1].iter().all(|l| !l.ends_with('-')),
+                "width {width}: {lines:?}"
+            );
+        }
     }
 
     #[test]
