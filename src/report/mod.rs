@@ -185,7 +185,9 @@ fn footers(
 ) -> Result<(), String> {
     const FOOT: Style = Style::new(Face::Regular, 7.5, MUTED);
     let total = pages.len();
-    let mut data = data.clone();
+    // Only what a footer may show: handlebars copies its data on every
+    // render, and the whole report's would make this quadratic.
+    let mut data = json!({ "bundle": data["bundle"], "snapshot": data["snapshot"] });
     for (index, ops) in pages.iter_mut().enumerate() {
         data["page"] = json!(index + 1);
         data["pages"] = json!(total);
