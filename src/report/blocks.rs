@@ -14,8 +14,9 @@ const SUBHEADING: Style = Style::new(Face::Bold, 11.0, INK);
 pub const BODY: Style = Style::new(Face::Regular, 9.0, INK);
 const SMALL: Style = Style::new(Face::Regular, 7.8, MUTED);
 const LABEL: Style = Style::new(Face::Bold, 8.3, MUTED);
-/// The width of a field's label column.
-const LABEL_WIDTH: f32 = 128.0;
+/// The width of a field's label column: it leaves the value room for a
+/// SHA-256 in hex (64 characters) on one line.
+const LABEL_WIDTH: f32 = 110.0;
 
 /// Draws `blocks` from the canvas's cursor on.
 pub fn lay_out(canvas: &mut Canvas, blocks: &[Block]) -> Result<(), String> {
@@ -86,7 +87,7 @@ fn field(canvas: &mut Canvas, label: &str, value: &str) {
     let wrap_in = |text: &str, style: Style, width: f32| {
         wrap(text, width, |c| fonts.char_width(style.face, style.size, c))
     };
-    let labels = wrap_in(label, LABEL, LABEL_WIDTH - 8.0);
+    let labels = wrap_in(label, LABEL, LABEL_WIDTH - 6.0);
     let values = wrap_in(value, BODY, WIDTH - LABEL_WIDTH);
     let line = BODY.line_height();
     let height = labels.len().max(values.len()) as f32 * line + 6.0;

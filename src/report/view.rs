@@ -485,11 +485,20 @@ impl Places {
     fn grouped(&self, files: &[String]) -> Vec<Value> {
         let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
         for file in files {
-            let (folder, name) = match file.strip_prefix("attachment: ") {
+            // An attachment is named `attachment: PATH` by a control, and
+            // by its bare path by the finding that read it.
+            let attached = file.strip_prefix("attachment: ").or_else(|| {
+                let place = self.of(file);
+                place
+                    .starts_with("data/attestations/")
+                    .then_some(file.as_str())
+            });
+            let (folder, name) = match attached {
                 Some(path) => ("data/attestations".to_string(), path),
                 None => split_folder(file),
             };
             match groups.iter_mut().find(|(f, _)| *f == folder) {
+                Some((_, names)) if names.contains(&name) => {}
                 Some((_, names)) => names.push(name),
                 None => groups.push((folder, vec![name])),
             }
