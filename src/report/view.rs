@@ -80,6 +80,7 @@ fn accounts(inputs: &Inputs) -> Value {
         .map(|a| {
             json!({
                 "id": a.account_id,
+                "as_of": a.as_of,
                 "caller": a.caller_arn,
                 "regions": a.regions.join(", "),
             })
