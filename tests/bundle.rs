@@ -465,9 +465,7 @@ fn sample_bundle_verifies_with_the_signers_public_key() {
     assert_eq!(verdict.code, 0, "{verdict:?}");
     assert!(verdict.stdout.starts_with("VERIFIED"), "{verdict:?}");
     assert!(
-        verdict
-            .stdout
-            .contains("trusted as the key named with --key"),
+        verdict.stdout.contains("trusted: the key named with --key"),
         "{verdict:?}"
     );
 }

@@ -141,7 +141,7 @@ fn print(report: &Report, verified: bool) -> Result<()> {
         let trusted = report
             .trusted_as
             .as_deref()
-            .map(|t| format!(" (trusted as {})", clean(t)))
+            .map(|t| format!(" (trusted: {})", clean(t)))
             .unwrap_or_default();
         writeln!(out, "  signed by    {signer}{trusted}")?;
     }

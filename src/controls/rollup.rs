@@ -333,17 +333,22 @@ fn from_findings(
     )
 }
 
-/// `sg-0e05… (nbch-bastion-ssh) in eu-west-2`.
+/// `sg-0e05… (nbch-bastion-ssh) in 210987654321/eu-west-2`.
 fn resource(f: &Finding) -> String {
     let name = f
         .resource_name
         .as_deref()
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
-    if f.region == f.resource_id || f.region == crate::snapshot::GLOBAL {
-        format!("{}{name}", f.resource_id)
+    // The account is named: a snapshot may hold several, with the same
+    // region names and sometimes the same resources (AWS's own reports).
+    let account = &f.account_id;
+    if f.resource_id == f.region {
+        format!("{} in {account}", f.region)
+    } else if f.region == crate::snapshot::GLOBAL || f.resource_id == *account {
+        format!("{}{name} in {account}", f.resource_id)
     } else {
-        format!("{}{name} in {}", f.resource_id, f.region)
+        format!("{}{name} in {account}/{}", f.resource_id, f.region)
     }
 }
 

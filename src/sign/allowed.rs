@@ -200,7 +200,7 @@ pub(super) fn admits(
                 s.valid_before.unwrap_or(now).date()
             ));
         } else {
-            return Ok(identity.to_string());
+            return Ok(format!("`{identity}` in the allowed-signers file"));
         }
     }
     Err(reasons.join("; "))
@@ -240,7 +240,7 @@ mod tests {
         );
         assert_eq!(
             admits(&file, "jo@audit.example", &key(), now()).as_deref(),
-            Ok("jo@audit.example")
+            Ok("`jo@audit.example` in the allowed-signers file")
         );
         assert!(admits(&file, "jo@elsewhere.example", &key(), now()).is_err());
     }

@@ -126,6 +126,8 @@ fn coverage_gap(group: &RecordingGroup) -> Option<String> {
 fn global_types(group: &RecordingGroup) -> &'static str {
     match group.include_global_resource_types {
         Some(true) => "global resource types (IAM) included",
-        _ => "global resource types (IAM) not included here: one region's recorder should",
+        _ => {
+            "global resource types (IAM) not included here; one region's recorder should include them"
+        }
     }
 }

@@ -56,7 +56,7 @@ fn all_supported_strategy_passes_and_cli_v1_epoch_times_read_the_same() {
     assert!(
         found[0]
             .reason
-            .ends_with("not included here: one region's recorder should")
+            .ends_with("not included here; one region's recorder should include them")
     );
 }
 
