@@ -103,10 +103,25 @@ fn human_summary(
         }
     }
     writeln!(out)?;
+    // With several accounts, the first column names account and region.
+    let place = |row: &ServiceTally| {
+        if many {
+            format!("{}/{}", row.account_id, row.region)
+        } else {
+            row.region.clone()
+        }
+    };
+    let width = rows
+        .iter()
+        .map(|r| place(r).len())
+        .max()
+        .unwrap_or(0)
+        .max(14);
+    let heading = if many { "ACCOUNT/REGION" } else { "REGION" };
     writeln!(
         out,
-        "  {:<14} {:<14} {:>5} {:>4} {:>9}  NOT OK",
-        "REGION", "SERVICE", "CALLS", "OK", "RESOURCES"
+        "  {heading:<width$} {:<14} {:>5} {:>4} {:>9}  NOT OK",
+        "SERVICE", "CALLS", "OK", "RESOURCES"
     )?;
     for row in rows {
         let not_ok: Vec<String> = row
@@ -116,12 +131,8 @@ fn human_summary(
             .collect();
         writeln!(
             out,
-            "  {:<14} {:<14} {:>5} {:>4} {:>9}  {}",
-            if many {
-                format!("{}/{}", row.account_id, row.region)
-            } else {
-                row.region.clone()
-            },
+            "  {:<width$} {:<14} {:>5} {:>4} {:>9}  {}",
+            place(row),
             row.service,
             row.calls,
             row.ok,
