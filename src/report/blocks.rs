@@ -21,15 +21,15 @@ const LABEL_WIDTH: f32 = 110.0;
 /// Draws `blocks` from the canvas's cursor on.
 pub fn lay_out(canvas: &mut Canvas, blocks: &[Block]) -> Result<(), String> {
     let mut legend: Vec<String> = Vec::new();
-    for block in blocks {
+    for (index, block) in blocks.iter().enumerate() {
         match block {
             Block::Title(text) => {
                 canvas.y -= 70.0;
                 lines(canvas, text, TITLE, 0.0, 4.0);
             }
             Block::Subtitle(text) => lines(canvas, text, SUBTITLE, 0.0, 18.0),
-            Block::Heading(text) => heading(canvas, text),
-            Block::Subheading(text) => subheading(canvas, text),
+            Block::Heading(text) => heading(canvas, text, kept(canvas, &blocks[index + 1..])),
+            Block::Subheading(text) => subheading(canvas, text, kept(canvas, &blocks[index + 1..])),
             Block::Paragraph(text) => lines(canvas, text, BODY, 0.0, 6.0),
             Block::Small(text) => lines(canvas, text, SMALL, 0.0, 5.0),
             Block::Field(label, value) => field(canvas, label, value),
@@ -61,9 +61,33 @@ pub fn lines(canvas: &mut Canvas, text: &str, style: Style, indent: f32, after: 
     canvas.y -= after;
 }
 
+/// The height that must follow a heading on its page: any paragraphs up to
+/// a table, and the table's header and first row; at least a few lines.
+fn kept(canvas: &Canvas, rest: &[Block]) -> f32 {
+    let fonts = canvas.fonts;
+    let mut height = 0.0;
+    for block in rest {
+        match block {
+            Block::Paragraph(text) | Block::Small(text) => {
+                let style = if matches!(block, Block::Small(_)) {
+                    SMALL
+                } else {
+                    BODY
+                };
+                let lines =
+                    wrap(text, WIDTH, |c| fonts.char_width(style.face, style.size, c)).len();
+                height += lines as f32 * style.line_height() + 6.0;
+            }
+            Block::Table(table) => return height + table::lead(canvas, table),
+            _ => break,
+        }
+    }
+    height.max(50.0)
+}
+
 /// A section heading with a rule under it, kept with what follows.
-fn heading(canvas: &mut Canvas, text: &str) {
-    canvas.need(HEADING.line_height() + 70.0);
+fn heading(canvas: &mut Canvas, text: &str, keep: f32) {
+    canvas.need(HEADING.line_height() + 27.0 + keep.max(43.0));
     if !canvas.at_top() {
         canvas.y -= 14.0;
     }
@@ -73,8 +97,8 @@ fn heading(canvas: &mut Canvas, text: &str) {
     canvas.y -= 10.0;
 }
 
-fn subheading(canvas: &mut Canvas, text: &str) {
-    canvas.need(SUBHEADING.line_height() + 50.0);
+fn subheading(canvas: &mut Canvas, text: &str, keep: f32) {
+    canvas.need(SUBHEADING.line_height() + 12.0 + keep);
     if !canvas.at_top() {
         canvas.y -= 8.0;
     }

@@ -73,18 +73,40 @@ pub fn draw(canvas: &mut Canvas, table: &Table) -> Result<(), String> {
         .map(|row| row_cells(canvas, &kind, &table.kind, row))
         .collect::<Result<_, _>>()?;
 
-    let line = CELL.line_height();
-    let header_height = height(&header, line);
-    let first = rows
-        .first()
-        .map_or(0.0, |r| height(r, line).min(4.0 * line));
-    canvas.need(header_height + first + 2.0);
+    canvas.need(lead_of(&header, &rows));
     draw_header(canvas, &kind, &header);
     for (index, row) in rows.iter().enumerate() {
         draw_row(canvas, &kind, &header, row, index % 2 == 1);
     }
     canvas.y -= 10.0;
     Ok(())
+}
+
+/// The height of the header and the first row: what must fit on a page
+/// before the table may start there.
+fn lead_of(header: &Laid, rows: &[Laid]) -> f32 {
+    let line = CELL.line_height();
+    // The whole first row: a row that does not fit moves to the next page
+    // and would leave the header behind alone. (A row taller than a page
+    // is split, and `need` on an empty page asks for nothing.)
+    let first = rows.first().map_or(0.0, |r| height(r, line));
+    height(header, line) + first + 2.0
+}
+
+/// [`lead_of`] for a table not yet drawn, so that a heading above it can
+/// move to the next page with it rather than stay behind alone.
+pub fn lead(canvas: &Canvas, table: &Table) -> f32 {
+    let Some(kind) = kind(&table.kind) else {
+        return 0.0;
+    };
+    let header = lay(canvas, &kind, &table.header, None, HEAD);
+    let first: Vec<Laid> = table
+        .rows
+        .first()
+        .and_then(|row| row_cells(canvas, &kind, &table.kind, row).ok())
+        .into_iter()
+        .collect();
+    lead_of(&header, &first)
 }
 
 fn row_cells(canvas: &Canvas, kind: &Kind, name: &str, row: &Row) -> Result<Laid, String> {
@@ -254,6 +276,32 @@ mod tests {
         assert!(
             all.iter().any(|t| t == "sg-0000000000000012b"),
             "an ID wrapped away"
+        );
+    }
+
+    #[test]
+    fn a_heading_moves_to_the_next_page_with_its_table() {
+        let fonts = Fonts::load().unwrap();
+        let mut canvas = Canvas::new(&fonts);
+        // Leave room for the heading and the header, not the first row.
+        canvas.y = crate::report::canvas::BOTTOM + 60.0;
+        let tall = "a reason long enough to wrap over several lines ".repeat(8);
+        use crate::report::markup::Block;
+        let blocks = [
+            Block::Subheading("net.example: a check".into()),
+            Block::Table(table(1, &tall)),
+        ];
+        crate::report::blocks::lay_out(&mut canvas, &blocks).unwrap();
+        let pages = canvas.into_pages();
+        assert_eq!(pages.len(), 2);
+        assert!(
+            texts(&pages[0]).is_empty(),
+            "nothing left behind: {:?}",
+            texts(&pages[0])
+        );
+        assert_eq!(
+            texts(&pages[1]).first().map(String::as_str),
+            Some("net.example: a check")
         );
     }
 
