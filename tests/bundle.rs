@@ -22,7 +22,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/nhs-trust");
 const DATE: &str = "2026-12-01";
 const IDENTITY: &str = "compliance@nbch.example";
-const ORGANISATION: &str = "Northbridge Community Health NHS Trust";
+const ORGANISATION: &str = common::SAMPLE_ORGANISATION;
 const NAMESPACE: &str = "auditpack-bundle";
 const TIP: &str = "run scripts/test, which installs what the tests need";
 
@@ -117,25 +117,8 @@ fn keygen(out: &Path) -> assert_cmd::Command {
     cmd
 }
 
-/// `auditpack bundle` of `snapshot` with the sample's attestations and
-/// approved images; the caller adds `--date` or not.
 fn seal(snapshot: &Path, key: &Path, out: &Path) -> assert_cmd::Command {
-    let mut cmd = auditpack();
-    cmd.arg("bundle")
-        .arg(snapshot)
-        .arg("--key")
-        .arg(key)
-        .arg("--out")
-        .arg(out)
-        .args([
-            "--attestations",
-            &format!("{SAMPLE}/attestations.toml"),
-            "--approved-images",
-            &format!("{SAMPLE}/approved-images.toml"),
-            "--organisation",
-            ORGANISATION,
-        ]);
-    cmd
+    common::seal_sample(snapshot, key, out)
 }
 
 /// An allowed-signers line trusting `public` as `identity` for bundles.

@@ -79,24 +79,10 @@ fn sealed() -> &'static Sealed {
     })
 }
 
+/// The sample's bundle, dated.
 fn seal(snapshot: &Path, key: &Path, out: &Path) -> assert_cmd::Command {
-    let mut cmd = auditpack();
-    cmd.arg("bundle")
-        .arg(snapshot)
-        .arg("--key")
-        .arg(key)
-        .arg("--out")
-        .arg(out)
-        .args([
-            "--attestations",
-            &format!("{SAMPLE}/attestations.toml"),
-            "--approved-images",
-            &format!("{SAMPLE}/approved-images.toml"),
-            "--organisation",
-            "Northbridge Community Health NHS Trust",
-            "--date",
-            DATE,
-        ]);
+    let mut cmd = common::seal_sample(snapshot, key, out);
+    cmd.args(["--date", DATE]);
     cmd
 }
 

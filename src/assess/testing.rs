@@ -226,6 +226,20 @@ pub fn outcomes(findings: &[crate::assess::Finding]) -> Vec<(String, String, Str
 pub const SAMPLE_MAIN: &str = "210987654321";
 pub const SAMPLE_RESEARCH: &str = "480215379604";
 
+/// The sample's live instances, as `(account, region, instance)`.
+pub const SAMPLE_INSTANCES: [(&str, &str, &str); 10] = [
+    (SAMPLE_MAIN, "eu-west-2", "i-0f8fe36c99f6117bc"),
+    (SAMPLE_MAIN, "eu-west-2", "i-01e9df9014cc25d3b"),
+    (SAMPLE_MAIN, "eu-west-2", "i-05fb92a21c0813c37"),
+    (SAMPLE_MAIN, "eu-west-2", "i-0e20bc004089dff27"),
+    (SAMPLE_MAIN, "eu-west-2", "i-024776a5a08ff4205"),
+    (SAMPLE_MAIN, "eu-west-2", "i-0be56b11171bc07c2"),
+    (SAMPLE_MAIN, "eu-west-2", "i-03170955e7955eb92"),
+    (SAMPLE_MAIN, "eu-west-2", "i-061877f9a6c0d1358"),
+    (SAMPLE_MAIN, "eu-west-1", "i-0f563f848ad79f09a"),
+    (SAMPLE_RESEARCH, "eu-west-2", "i-0a4c7e9f2b1d83e56"),
+];
+
 /// The 15 regions the main account has enabled but did not export.
 const MAIN_NOT_EXPORTED: [&str; 15] = [
     "ap-northeast-1",

@@ -212,3 +212,29 @@ pub fn tree(dir: &Path) -> Vec<String> {
     files.sort();
     files
 }
+
+/// The sample's folder: export, approved images, attestations.
+pub const SAMPLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/nhs-trust");
+/// The organisation the sample's bundles are sealed for.
+pub const SAMPLE_ORGANISATION: &str = "Northbridge Community Health NHS Trust";
+
+/// `auditpack bundle` of `snapshot` with the sample's attestations,
+/// approved images and organisation; the caller adds `--date` or not.
+pub fn seal_sample(snapshot: &Path, key: &Path, out: &Path) -> Command {
+    let mut cmd = auditpack();
+    cmd.arg("bundle")
+        .arg(snapshot)
+        .arg("--key")
+        .arg(key)
+        .arg("--out")
+        .arg(out)
+        .args([
+            "--attestations",
+            &format!("{SAMPLE_DIR}/attestations.toml"),
+            "--approved-images",
+            &format!("{SAMPLE_DIR}/approved-images.toml"),
+            "--organisation",
+            SAMPLE_ORGANISATION,
+        ]);
+    cmd
+}

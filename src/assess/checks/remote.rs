@@ -181,8 +181,7 @@ mod tests {
     use super::*;
     use crate::assess::finding::Status;
     use crate::assess::testing::{
-        SAMPLE_MAIN as MAIN, SAMPLE_RESEARCH as RESEARCH, SnapshotBuilder, account_outcomes,
-        findings, sample_findings, with_gaps,
+        SnapshotBuilder, account_outcomes, findings, sample_findings, with_gaps,
     };
     use crate::snapshot::log::CallStatus;
 
@@ -305,19 +304,7 @@ mod tests {
         );
     }
 
-    /// The sample's instances, as `(account, region, instance)`.
-    const SAMPLE_INSTANCES: [(&str, &str, &str); 10] = [
-        (MAIN, "eu-west-2", "i-0f8fe36c99f6117bc"),
-        (MAIN, "eu-west-2", "i-01e9df9014cc25d3b"),
-        (MAIN, "eu-west-2", "i-05fb92a21c0813c37"),
-        (MAIN, "eu-west-2", "i-0e20bc004089dff27"),
-        (MAIN, "eu-west-2", "i-024776a5a08ff4205"),
-        (MAIN, "eu-west-2", "i-0be56b11171bc07c2"),
-        (MAIN, "eu-west-2", "i-03170955e7955eb92"),
-        (MAIN, "eu-west-2", "i-061877f9a6c0d1358"),
-        (MAIN, "eu-west-1", "i-0f563f848ad79f09a"),
-        (RESEARCH, "eu-west-2", "i-0a4c7e9f2b1d83e56"),
-    ];
+    use crate::assess::testing::SAMPLE_INSTANCES;
 
     /// Every instance of the sample passing but those of `except`, plus a
     /// not-assessed finding for each region not exported.

@@ -3,19 +3,8 @@
 use super::*;
 use testing::{SAMPLE_MAIN as MAIN, SAMPLE_RESEARCH as RESEARCH};
 
-/// The sample's ten live instances, as `(account, region, instance)`.
-const INSTANCES: [(&str, &str, &str); 10] = [
-    (MAIN, "eu-west-2", "i-0f8fe36c99f6117bc"),
-    (MAIN, "eu-west-2", "i-01e9df9014cc25d3b"),
-    (MAIN, "eu-west-2", "i-05fb92a21c0813c37"),
-    (MAIN, "eu-west-2", "i-0e20bc004089dff27"),
-    (MAIN, "eu-west-2", "i-024776a5a08ff4205"),
-    (MAIN, "eu-west-2", "i-0be56b11171bc07c2"),
-    (MAIN, "eu-west-2", "i-03170955e7955eb92"),
-    (MAIN, "eu-west-2", "i-061877f9a6c0d1358"),
-    (MAIN, "eu-west-1", "i-0f563f848ad79f09a"),
-    (RESEARCH, "eu-west-2", "i-0a4c7e9f2b1d83e56"),
-];
+/// The sample's ten live instances.
+const INSTANCES: [(&str, &str, &str); 10] = testing::SAMPLE_INSTANCES;
 
 /// A row for every instance of the sample: `pass`, but for the
 /// `(status, instance)` pairs of `except`, each of which must name one.
