@@ -91,6 +91,8 @@ impl SnapshotBuilder {
             detail: None,
             pages: None,
             duration_ms: None,
+            attempts: None,
+            throttled: None,
         };
         self.entries.push((entry, json));
     }

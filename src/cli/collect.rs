@@ -1,17 +1,19 @@
-//! `auditpack collect`: an export folder becomes a snapshot.
+//! `auditpack collect`: a snapshot, live from the account the AWS
+//! credentials open, or from a folder of AWS CLI exports.
 
 use super::{Global, output};
 use anyhow::Result;
-use auditpack::collect::{self, ExportOptions};
+use auditpack::collect::live::{self, Access, LiveOptions, Progress, Regions, Silent};
+use auditpack::collect::{self, Collected, ExportOptions};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folder written by scripts/export-aws-cli.sh
-    /// (ACCOUNT_ID/REGION/SERVICE/OPERATION.json).
-    #[arg(long, value_name = "DIR", required = true)]
-    pub from_exports: PathBuf,
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     /// Snapshot folder to write.
     #[arg(long, value_name = "SNAPSHOT")]
@@ -26,14 +28,153 @@ pub struct Args {
     pub json: bool,
 }
 
+/// Where the evidence comes from: an export folder, or the AWS account
+/// itself. Shared by `collect` and `run`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SourceArgs {
+    /// Folder written by scripts/export-aws-cli.sh
+    /// (ACCOUNT_ID/REGION/SERVICE/OPERATION.json). Without it, evidence is
+    /// collected live from the account the AWS credentials open.
+    #[arg(long, value_name = "DIR")]
+    pub from_exports: Option<PathBuf>,
+
+    /// AWS profile to use (live collection); without it, the standard
+    /// credential chain: environment, default profile, IAM Identity
+    /// Center, instance or container role.
+    #[arg(long, value_name = "P", conflicts_with = "from_exports")]
+    pub profile: Option<String>,
+
+    /// Region to collect, repeatable or comma-separated (live collection).
+    /// Default: every region enabled for the account.
+    #[arg(
+        long = "region",
+        value_name = "R",
+        value_delimiter = ',',
+        conflicts_with_all = ["from_exports", "all_regions"]
+    )]
+    pub regions: Vec<String>,
+
+    /// Collect every region AWS lists, opt-in regions not enabled
+    /// included; calls there are logged as `opt-in-region`.
+    #[arg(long, conflicts_with = "from_exports")]
+    pub all_regions: bool,
+
+    /// Role to assume for collection, in this or another account.
+    #[arg(long, value_name = "ARN", conflicts_with = "from_exports")]
+    pub role_arn: Option<String>,
+
+    /// External ID the role's trust policy asks for.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+
+    /// Requests to AWS in flight at once, across all regions and services.
+    #[arg(long, value_name = "N", default_value_t = live::DEFAULT_IN_FLIGHT as u16,
+          value_parser = clap::value_parser!(u16).range(1..=256),
+          conflicts_with = "from_exports")]
+    pub max_in_flight: u16,
+}
+
+impl SourceArgs {
+    /// Writes the snapshot to `out`, from the export or live, showing
+    /// progress on a terminal unless `quiet` (and never under `--json`).
+    /// Returns it with a few words on where it came from.
+    pub fn collect(&self, out: PathBuf, replace: bool, quiet: bool) -> Result<(Collected, String)> {
+        let now = super::now()?;
+        if let Some(exports) = &self.from_exports {
+            let options = ExportOptions {
+                exports: exports.clone(),
+                out,
+                replace,
+                now,
+            };
+            let collected = collect::import(&options)?;
+            return Ok((collected, exports.display().to_string()));
+        }
+        let options = LiveOptions {
+            out,
+            replace,
+            now,
+            access: Access {
+                profile: self.profile.clone(),
+                role_arn: self.role_arn.clone(),
+                external_id: self.external_id.clone(),
+            },
+            regions: if self.all_regions {
+                Regions::All
+            } else if self.regions.is_empty() {
+                Regions::Enabled
+            } else {
+                Regions::Named(self.regions.clone())
+            },
+            max_in_flight: usize::from(self.max_in_flight),
+        };
+        let collected = if quiet {
+            live::collect(&options, &Silent)?
+        } else {
+            let bar = Bar::new();
+            let collected = live::collect(&options, &bar);
+            bar.finish();
+            collected?
+        };
+        let caller = collected
+            .info
+            .accounts
+            .first()
+            .and_then(|a| a.caller_arn.clone())
+            .unwrap_or_else(|| "unknown caller".into());
+        Ok((collected, format!("AWS, live, as {caller}")))
+    }
+}
+
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
-    let options = ExportOptions {
-        exports: args.from_exports,
-        out: args.out,
-        replace: args.force,
-        now: super::now()?,
-    };
-    let collected = collect::import(&options)?;
-    output::collection(&collected, &options.exports, args.json, global)?;
+    let quiet = global.quiet || args.json;
+    let (collected, source) = args.source.collect(args.out, args.force, quiet)?;
+    output::collection(&collected, &source, args.json, global)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on standard error, one step per service of each region;
+/// indicatif draws nothing when standard error is not a terminal.
+struct Bar {
+    bar: ProgressBar,
+    failed: Mutex<usize>,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:>12} [{bar:30}] {pos}/{len} {wide_msg}")
+                .expect("a valid progress template")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix("Collecting");
+        Bar {
+            bar,
+            failed: Mutex::new(0),
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, account: &str, groups: usize) {
+        self.bar.set_length(groups as u64);
+        self.bar.set_message(format!("account {account}"));
+    }
+
+    fn done(&self, region: &str, service: &str, calls: usize, failed: usize) {
+        let mut total = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        *total += failed;
+        self.bar.inc(1);
+        let failures = match *total {
+            0 => String::new(),
+            n => format!(" ({n} calls failed so far)"),
+        };
+        self.bar
+            .set_message(format!("{region} {service}: {calls} calls{failures}"));
+    }
 }

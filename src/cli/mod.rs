@@ -40,7 +40,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Import a folder of AWS CLI exports into a snapshot.
+    /// Collect a snapshot: live from AWS, or from a folder of AWS CLI exports.
     Collect(collect::Args),
     /// Judge a snapshot: findings per resource, status per control.
     Assess(assess::Args),
@@ -52,7 +52,7 @@ enum Command {
     Report(report::Args),
     /// Make an Ed25519 key to sign bundles with.
     Keygen(keygen::Args),
-    /// The whole job on an export: snapshot, assessment and signed bundle.
+    /// The whole job: snapshot (live or from an export), assessment and signed bundle.
     Run(run::Args),
 }
 

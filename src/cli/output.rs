@@ -4,12 +4,13 @@
 use super::Global;
 use anyhow::Result;
 use auditpack::assess::Status;
+use auditpack::collect::live::LiveError;
 use auditpack::collect::{CollectError, Collected};
 use auditpack::controls::{Assessment, ControlStatus};
+use auditpack::snapshot::info::Source;
 use auditpack::snapshot::log::CallStatus;
 use auditpack::snapshot::tally::{self, ServiceTally};
 use std::io::Write;
-use std::path::Path;
 
 /// Prints an error, its causes on the same line, and a hint where one helps.
 pub fn error(err: &anyhow::Error) {
@@ -23,7 +24,8 @@ pub fn error(err: &anyhow::Error) {
     }
     let hint = err
         .downcast_ref::<CollectError>()
-        .and_then(CollectError::hint);
+        .and_then(CollectError::hint)
+        .or_else(|| err.downcast_ref::<LiveError>().and_then(LiveError::hint));
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{line}");
     if let Some(hint) = hint {
@@ -45,7 +47,7 @@ pub fn status(global: Global, verb: &str, rest: &str) {
 
 /// What a collection found: per region and service, calls and resources;
 /// then every call that did not answer fully.
-pub fn collection(collected: &Collected, source: &Path, json: bool, global: Global) -> Result<()> {
+pub fn collection(collected: &Collected, source: &str, json: bool, global: Global) -> Result<()> {
     let rows = tally::tally(&collected.log);
     let mut out = std::io::stdout().lock();
     if json {
@@ -73,7 +75,7 @@ pub fn collection(collected: &Collected, source: &Path, json: bool, global: Glob
 fn human_summary(
     out: &mut impl Write,
     collected: &Collected,
-    source: &Path,
+    source: &str,
     rows: &[ServiceTally],
 ) -> Result<()> {
     let log = &collected.log;
@@ -85,7 +87,7 @@ fn human_summary(
             out,
             "Account {} from {}: {} region{} ({}); {calls} calls expected, {ok} answered in full",
             account.account_id,
-            source.display(),
+            source,
             account.regions.len(),
             plural(account.regions.len()),
             if account.regions.is_empty() {
@@ -216,6 +218,9 @@ fn human_summary(
     for (status, regions) in tally::regions_left_out(log) {
         let what = match status {
             CallStatus::OptInRegion => "Opt-in regions not enabled for the account",
+            _ if collected.info.source == Source::Live => {
+                "Regions enabled for the account but not collected (not assessed)"
+            }
             _ => "Regions enabled for the account but not exported (not assessed)",
         };
         writeln!(out)?;

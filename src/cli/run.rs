@@ -3,10 +3,10 @@
 
 use super::assess::{Inputs, Verdict, finish};
 use super::bundle::{Seal, public_key_hint, report, seal};
+use super::collect::SourceArgs;
 use super::{Global, output};
 use anyhow::{Context, Result};
 use auditpack::bundle::{Evidence, bag_name};
-use auditpack::collect::{self, ExportOptions};
 use auditpack::snapshot::read::Snapshot;
 use ssh_key::PrivateKey;
 use std::path::{Path, PathBuf};
@@ -14,10 +14,8 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folder written by scripts/export-aws-cli.sh
-    /// (ACCOUNT_ID/REGION/SERVICE/OPERATION.json).
-    #[arg(long, value_name = "DIR", required = true)]
-    pub from_exports: PathBuf,
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     /// Output folder: OUT/snapshot, OUT/assessment and the bundle.
     #[arg(long, value_name = "OUT")]
@@ -59,16 +57,13 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
             assessment_out.display()
         );
     }
-    let options = ExportOptions {
-        exports: args.from_exports.clone(),
-        out: args.out.join("snapshot"),
-        replace: args.verdict.force,
-        now: super::now()?,
-    };
-    let collected = collect::import(&options)?;
+    let quiet = global.quiet || args.verdict.json;
+    let (collected, source) =
+        args.source
+            .collect(args.out.join("snapshot"), args.verdict.force, quiet)?;
     if !args.verdict.json {
         // With --json, standard output carries one document: the assessment's.
-        output::collection(&collected, &options.exports, false, global)?;
+        output::collection(&collected, &source, false, global)?;
     }
     let snapshot = Snapshot::open(&collected.path)?;
     let (result, code) = finish(&snapshot, &loaded, &assessment_out, &args.verdict, global)?;

@@ -43,8 +43,28 @@ pub struct Collected {
     pub log: CollectionLog,
 }
 
+/// What live collection knows of a call beyond its answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallNote {
+    pub pages: u32,
+    pub attempts: u32,
+    pub throttled: u32,
+    pub duration_ms: u64,
+}
+
 /// Reads the export at `options.exports` and writes its snapshot.
 pub fn import(options: &ExportOptions) -> Result<Collected, CollectError> {
+    import_as(options, Source::Exports, &BTreeMap::new())
+}
+
+/// Reads a folder in the export layout and writes its snapshot, recording
+/// where the evidence came from and, for calls made live, what each took
+/// (`notes`, by the file's path relative to the folder).
+pub(crate) fn import_as(
+    options: &ExportOptions,
+    source: Source,
+    notes: &BTreeMap<String, CallNote>,
+) -> Result<Collected, CollectError> {
     let root = &options.exports;
     if !root.is_dir() {
         return Err(CollectError::NotAFolder(root.clone()));
@@ -76,7 +96,7 @@ pub fn import(options: &ExportOptions) -> Result<Collected, CollectError> {
     }
 
     classify_failures(&mut calls);
-    let (info, log) = describe(&scan, calls, options.now);
+    let (info, log) = describe(&scan, calls, options.now, source, notes);
     let io = |source| CollectError::Io {
         path: options.out.clone(),
         source,
@@ -544,7 +564,13 @@ fn classify_failures(calls: &mut [Call]) {
 }
 
 /// Builds the snapshot description and the log of every expected call.
-fn describe(scan: &Scan, calls: Vec<Call>, now: OffsetDateTime) -> (SnapshotInfo, CollectionLog) {
+fn describe(
+    scan: &Scan,
+    calls: Vec<Call>,
+    now: OffsetDateTime,
+    source: Source,
+    notes: &BTreeMap<String, CallNote>,
+) -> (SnapshotInfo, CollectionLog) {
     let mut entries = Vec::new();
     let mut accounts = Vec::new();
     let mut as_of: Option<Timestamp> = None;
@@ -561,12 +587,12 @@ fn describe(scan: &Scan, calls: Vec<Call>, now: OffsetDateTime) -> (SnapshotInfo
                 .iter()
                 .filter(|s| (**s == GLOBAL) == (op.scope == Scope::Global))
             {
-                expected_calls(account, scope, op, &mine, &mut entries);
+                expected_calls(account, scope, op, &mine, notes, &mut entries);
             }
         }
         let gaps = region_gaps(&mine, regions);
         for gap in &gaps {
-            entries.push(gap_entry(account, gap));
+            entries.push(gap_entry(account, gap, source));
         }
         // Each account's evidence is as of its own credential report; the
         // snapshot as a whole, as of the latest.
@@ -590,7 +616,7 @@ fn describe(scan: &Scan, calls: Vec<Call>, now: OffsetDateTime) -> (SnapshotInfo
     let info = SnapshotInfo {
         format: FORMAT.into(),
         tool: Tool::this(),
-        source: Source::Exports,
+        source,
         collected_at: stamp(now),
         as_of: stamp(as_of.map_or(now, |t| t.0)),
         accounts,
@@ -616,6 +642,7 @@ fn expected_calls(
     scope: &str,
     op: &'static Operation,
     calls: &[&Call],
+    notes: &BTreeMap<String, CallNote>,
     entries: &mut Vec<LogEntry>,
 ) {
     let here = |c: &&&Call| {
@@ -625,7 +652,7 @@ fn expected_calls(
     };
     match op.cardinality {
         Cardinality::Single => match calls.iter().find(here) {
-            Some(call) => entries.push(call_entry(call)),
+            Some(call) => entries.push(call_entry(call, notes)),
             None => entries.push(missing(account, scope, op, None)),
         },
         Cardinality::PerResource { listed_by } => {
@@ -643,7 +670,7 @@ fn expected_calls(
             found.sort_by(|a, b| a.found.resource.cmp(&b.found.resource));
             for call in found {
                 present.extend(call.found.resource.clone());
-                entries.push(call_entry(call));
+                entries.push(call_entry(call, notes));
             }
             for resource in expected.difference(&present) {
                 entries.push(missing(account, scope, op, Some(resource.clone())));
@@ -652,8 +679,9 @@ fn expected_calls(
     }
 }
 
-fn call_entry(call: &Call) -> LogEntry {
+fn call_entry(call: &Call, notes: &BTreeMap<String, CallNote>) -> LogEntry {
     let found = &call.found;
+    let note = notes.get(&found.relative);
     LogEntry {
         account_id: found.account.clone(),
         region: found.scope.clone(),
@@ -667,8 +695,10 @@ fn call_entry(call: &Call) -> LogEntry {
         resources: call.document.as_ref().and_then(Document::resource_count),
         error_code: call.error_code.clone(),
         detail: call.detail.clone(),
-        pages: None,
-        duration_ms: None,
+        pages: note.map(|n| n.pages),
+        duration_ms: note.map(|n| n.duration_ms),
+        attempts: note.map(|n| n.attempts),
+        throttled: note.map(|n| n.throttled).filter(|&n| n > 0),
     }
 }
 
@@ -692,6 +722,8 @@ fn missing(account: &str, scope: &str, op: &Operation, resource: Option<String>)
         detail: Some(format!("no `{file}.json` or `.error` in the export")),
         pages: None,
         duration_ms: None,
+        attempts: None,
+        throttled: None,
     }
 }
 
@@ -723,17 +755,20 @@ fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>) -> Vec<RegionGap> 
     gaps
 }
 
-fn gap_entry(account: &str, gap: &RegionGap) -> LogEntry {
-    let (status, detail) = if gap.reason == "opt-in-region" {
-        (
+fn gap_entry(account: &str, gap: &RegionGap, source: Source) -> LogEntry {
+    let (status, detail) = match (gap.reason.as_str(), source) {
+        ("opt-in-region", _) => (
             CallStatus::OptInRegion,
             "an opt-in region this account has not enabled",
-        )
-    } else {
-        (
+        ),
+        (_, Source::Exports) => (
             CallStatus::Missing,
             "enabled for the account, but not in the export",
-        )
+        ),
+        (_, Source::Live) => (
+            CallStatus::Missing,
+            "enabled for the account, but not collected (other regions were named)",
+        ),
     };
     LogEntry {
         account_id: account.into(),
@@ -750,6 +785,8 @@ fn gap_entry(account: &str, gap: &RegionGap) -> LogEntry {
         detail: Some(detail.into()),
         pages: None,
         duration_ms: None,
+        attempts: None,
+        throttled: None,
     }
 }
 

@@ -1,11 +1,13 @@
 //! Collection: turning an AWS account into a snapshot.
 //!
-//! Today evidence comes in from a folder of AWS CLI exports
-//! ([`exports::import`]); the calls expected are those of the snapshot
-//! format's catalogue. This stage writes snapshots and never judges them.
+//! Evidence comes in from a folder of AWS CLI exports ([`exports::import`])
+//! or live from the account, through the AWS SDK ([`live::collect`]); the
+//! calls expected are those of the snapshot format's catalogue. This stage
+//! writes snapshots and never judges them.
 
 pub mod classify;
 pub mod exports;
+pub mod live;
 
 pub use exports::{Collected, ExportOptions, import};
 

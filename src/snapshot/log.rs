@@ -112,6 +112,13 @@ pub struct LogEntry {
     /// Time the call took, retries included (live collection only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
+    /// Requests sent, retries included (live collection only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// Requests AWS answered with throttling, each backed off and retried
+    /// while attempts remained (live collection only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttled: Option<u32>,
 }
 
 /// A file of an export that auditpack did not read, and why.

@@ -1,0 +1,184 @@
+//! Reaching AWS: the standard credential chain and region resolution of
+//! the AWS SDK (environment, shared profiles, IAM Identity Center, instance
+//! and container roles), an optional role to assume, one HTTPS client
+//! (rustls) that honours `HTTPS_PROXY`, and a quick first call that tells
+//! whose account the credentials open before any collection starts.
+//!
+//! Credentials are held by the SDK in memory and never written anywhere.
+
+use super::LiveError;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_http_client::{Builder, Connector};
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use std::time::Duration;
+
+/// The region for account-wide calls when none is configured: IAM, STS and
+/// the Support API all answer there.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// How long a connection may take to open, and one attempt to answer.
+/// Generous for AWS, short enough that a wrong endpoint fails in seconds.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long resolving credentials may take: an SSO token refresh or an
+/// instance role answers well within it.
+const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The session name CloudTrail records for calls made under `--role-arn`.
+const SESSION_NAME: &str = "auditpack-collect";
+
+/// How to reach the account.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// A profile of the shared AWS configuration files.
+    pub profile: Option<String>,
+    /// A role to assume, in this or another account.
+    pub role_arn: Option<String>,
+    /// The external ID the role's trust policy asks for.
+    pub external_id: Option<String>,
+}
+
+/// A configuration that reaches AWS with working credentials.
+pub struct Connected {
+    /// In the home region, with the SDK's own retries off (collection
+    /// retries and counts attempts itself).
+    pub config: SdkConfig,
+    /// Attempts per request the user's configuration allows.
+    pub max_attempts: u32,
+}
+
+/// Loads the SDK configuration and checks that credentials resolve.
+pub async fn connect(access: &Access) -> Result<Connected, LiveError> {
+    if let Some(profile) = &access.profile {
+        check_profile(profile).await?;
+    }
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .build(),
+        );
+    if let Some(profile) = &access.profile {
+        loader = loader.profile_name(profile);
+    }
+    let loaded = loader.load().await;
+    let max_attempts = loaded
+        .retry_config()
+        .map_or(3, |retry| retry.max_attempts());
+    let region = loaded
+        .region()
+        .cloned()
+        .unwrap_or_else(|| Region::new(DEFAULT_REGION));
+    let mut config = loaded
+        .to_builder()
+        .region(region)
+        .retry_config(RetryConfig::disabled())
+        .build();
+
+    if let Some(role_arn) = &access.role_arn {
+        let mut role = AssumeRoleProvider::builder(role_arn)
+            .session_name(SESSION_NAME)
+            .configure(&config);
+        if let Some(id) = &access.external_id {
+            role = role.external_id(id);
+        }
+        let provider = role.build().await;
+        config = config
+            .to_builder()
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+            )
+            .build();
+    }
+    check_credentials(&config, access).await?;
+    Ok(Connected {
+        config,
+        max_attempts,
+    })
+}
+
+/// The same configuration in another region.
+pub fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
+    config
+        .to_builder()
+        .region(Region::new(region.to_string()))
+        .build()
+}
+
+/// One HTTPS client for every service: rustls with ring, and the
+/// `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` settings of the environment, as
+/// networks that reach AWS only through a proxy need.
+fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = Connector::builder().proxy_config(ProxyConfig::from_env());
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .build()
+    })
+}
+
+/// A profile named on the command line must exist in the shared
+/// configuration files; the SDK would otherwise fall back to other
+/// credentials without a word.
+async fn check_profile(profile: &str) -> Result<(), LiveError> {
+    use aws_runtime::env_config::file::EnvConfigFiles;
+    use aws_types::os_shim_internal::{Env, Fs};
+    let profiles =
+        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
+            .await
+            .map_err(|err| LiveError::Profile {
+                profile: profile.to_string(),
+                problem: aws_smithy_types::error::display::DisplayErrorContext(err).to_string(),
+                known: Vec::new(),
+            })?;
+    if profiles.get_profile(profile).is_none() {
+        return Err(LiveError::Profile {
+            profile: profile.to_string(),
+            problem: "is not defined in the AWS configuration files".into(),
+            known: profiles.profiles().map(str::to_string).collect(),
+        });
+    }
+    Ok(())
+}
+
+async fn check_credentials(config: &SdkConfig, access: &Access) -> Result<(), LiveError> {
+    let Some(provider) = config.credentials_provider() else {
+        return Err(LiveError::NoCredentials(
+            "no credential provider is configured".into(),
+        ));
+    };
+    let resolved = tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await;
+    match resolved {
+        Ok(Ok(_)) => Ok(()),
+        Err(_) => Err(LiveError::NoCredentials(format!(
+            "resolving credentials took longer than {} seconds",
+            CREDENTIALS_TIMEOUT.as_secs()
+        ))),
+        Ok(Err(err)) => {
+            let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+            match (&err, &access.role_arn) {
+                (CredentialsError::CredentialsNotLoaded(_), _) => {
+                    Err(LiveError::NoCredentials(text))
+                }
+                (_, Some(role)) => Err(LiveError::AssumeRole {
+                    role: role.clone(),
+                    problem: text,
+                }),
+                _ => Err(LiveError::NoCredentials(text)),
+            }
+        }
+    }
+}

@@ -1,0 +1,529 @@
+//! Live collection: the same calls as the export script, made through the
+//! AWS SDK for Rust with read-only credentials, written as the AWS CLI
+//! prints them, then imported like an export.
+//!
+//! Regions and services are collected in parallel with a bounded number
+//! of requests in flight; every page is followed; throttling and server
+//! faults are backed off and retried, and the attempts recorded. A call
+//! that fails (denied, not enabled, an opt-in region) is logged with the
+//! error AWS gave and never stops the run: its checks become "not
+//! assessed". Only failures that make collection pointless stop it before
+//! it starts: no credentials, an unknown profile, an endpoint that does not
+//! answer.
+//!
+//! The answers are written into a temporary folder in the export layout
+//! and read back through [`super::exports`], so a live snapshot is checked,
+//! hashed and logged exactly as an imported one.
+
+mod aws;
+mod call;
+mod ec2;
+mod iam;
+mod json;
+mod monitoring;
+mod provider;
+
+pub use aws::Access;
+
+use super::exports::{self, CallNote, ExportOptions, is_region_name};
+use super::{CollectError, Collected};
+use crate::snapshot::GLOBAL;
+use crate::snapshot::info::Source;
+use aws_config::SdkConfig;
+use call::{Caller, Effort, Failure};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// Which regions to collect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Regions {
+    /// Every region enabled for the account (the default).
+    Enabled,
+    /// Every region AWS lists, opt-in regions not enabled included: calls
+    /// there fail and are logged as `opt-in-region`.
+    All,
+    /// These regions only; the account's other enabled regions are then
+    /// "not assessed".
+    Named(Vec<String>),
+}
+
+/// What to collect and where to write it.
+#[derive(Debug, Clone)]
+pub struct LiveOptions {
+    pub out: PathBuf,
+    /// Replace `out` if it exists.
+    pub replace: bool,
+    /// The collection time to record.
+    pub now: OffsetDateTime,
+    pub access: Access,
+    pub regions: Regions,
+    /// Requests in flight at once, across every region and service.
+    pub max_in_flight: usize,
+}
+
+/// Requests in flight when the user does not say: enough to keep two
+/// cores and the network busy, few enough that AWS rarely throttles.
+pub const DEFAULT_IN_FLIGHT: usize = 16;
+
+/// Told of collection's progress, for a progress bar. Called from
+/// several threads.
+pub trait Progress: Send + Sync {
+    /// The account and the number of (region, service) groups to collect.
+    fn start(&self, account: &str, groups: usize);
+    /// One service of one region (or `global`) is done.
+    fn done(&self, region: &str, service: &str, calls: usize, failed: usize);
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: &str, _: usize) {}
+    fn done(&self, _: &str, _: &str, _: usize, _: usize) {}
+}
+
+/// Why live collection could not start, or could not finish writing.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("no AWS credentials could be found: {0}")]
+    NoCredentials(String),
+
+    #[error("AWS profile `{profile}` {problem}")]
+    Profile {
+        profile: String,
+        problem: String,
+        known: Vec<String>,
+    },
+
+    #[error("cannot assume role `{role}`: {problem}")]
+    AssumeRole { role: String, problem: String },
+
+    #[error("AWS did not answer at {endpoint}: {problem}")]
+    Unreachable { endpoint: String, problem: String },
+
+    #[error("AWS refused the credentials: {0}")]
+    Refused(String),
+
+    #[error("`{0}` is not a region name")]
+    BadRegion(String),
+
+    #[error("{0} is not a region AWS lists for account {1}")]
+    UnknownRegions(String, String),
+
+    #[error("cannot list the regions of account {account}: {problem}")]
+    NoRegions { account: String, problem: String },
+
+    #[error(transparent)]
+    Collect(#[from] CollectError),
+
+    #[error("cannot start the AWS client: {0}")]
+    Runtime(std::io::Error),
+}
+
+impl LiveError {
+    /// What the user can do about it, where there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            LiveError::NoCredentials(_) => Some(
+                "sign in first: `aws sso login --profile P` then --profile P, or set \
+                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance or \
+                 container role applies; or collect without credentials: run \
+                 scripts/export-aws-cli.sh in CloudShell and pass --from-exports"
+                    .into(),
+            ),
+            LiveError::Profile { known, .. } if known.is_empty() => Some(
+                "check the name with `aws configure list-profiles`, or leave out --profile".into(),
+            ),
+            LiveError::Profile { known, .. } => {
+                Some(format!("profiles defined: {}", known.join(", ")))
+            }
+            LiveError::AssumeRole { .. } => Some(
+                "check the role ARN, that the role trusts these credentials, and the \
+                 --external-id its trust policy asks for"
+                    .into(),
+            ),
+            LiveError::Unreachable { .. } => Some(
+                "check the network (and HTTPS_PROXY, where one is needed); AWS_ENDPOINT_URL, \
+                 where set, must point at a running endpoint"
+                    .into(),
+            ),
+            LiveError::Refused(_) => Some(
+                "the credentials may have expired: sign in again (`aws sso login`), or check \
+                 the access key"
+                    .into(),
+            ),
+            LiveError::BadRegion(_) => Some("region names look like `eu-west-2`".into()),
+            LiveError::UnknownRegions(..) => Some(
+                "leave out --region to collect every enabled region, or check the names with \
+                 `aws ec2 describe-regions`"
+                    .into(),
+            ),
+            LiveError::NoRegions { .. } => Some(
+                "allow ec2:DescribeRegions (SecurityAudit includes it), or name the regions \
+                 with --region"
+                    .into(),
+            ),
+            LiveError::Collect(err) => err.hint(),
+            LiveError::Runtime(_) => None,
+        }
+    }
+}
+
+/// Collects the account the credentials open and writes its snapshot.
+pub fn collect(options: &LiveOptions, progress: &dyn Progress) -> Result<Collected, LiveError> {
+    if let Regions::Named(names) = &options.regions
+        && let Some(bad) = names.iter().find(|name| !is_region_name(name))
+    {
+        return Err(LiveError::BadRegion(bad.clone()));
+    }
+    if options.out.exists() && !options.replace {
+        return Err(CollectError::OutputExists(options.out.clone()).into());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(LiveError::Runtime)?;
+    let (account, records) = runtime.block_on(gather(options, progress))?;
+    write_snapshot(options, &account, records)
+}
+
+/// One AWS call's answer or failure, and what it took.
+pub struct Record {
+    /// The folder it is stored in: a region, or [`GLOBAL`].
+    region: String,
+    service: &'static str,
+    operation: &'static str,
+    /// For calls made once per resource.
+    resource: Option<String>,
+    outcome: Result<Value, Failure>,
+    effort: Effort,
+}
+
+impl Record {
+    fn new(
+        service: &'static str,
+        operation: &'static str,
+        effort: Effort,
+        outcome: Result<Value, Failure>,
+    ) -> Record {
+        Record {
+            region: GLOBAL.to_string(),
+            service,
+            operation,
+            resource: None,
+            outcome,
+            effort,
+        }
+    }
+
+    fn for_resource(
+        service: &'static str,
+        operation: &'static str,
+        resource: &str,
+        effort: Effort,
+        outcome: Result<Value, Failure>,
+    ) -> Record {
+        Record {
+            resource: Some(resource.to_string()),
+            ..Record::new(service, operation, effort, outcome)
+        }
+    }
+}
+
+/// Where calls are made: an account, a region (or [`GLOBAL`]) and the
+/// SDK configuration for that region.
+#[derive(Clone)]
+pub struct Scope<'a> {
+    caller: &'a Caller,
+    config: &'a SdkConfig,
+    account: &'a str,
+    /// The folder the answers go in: a region name, or [`GLOBAL`].
+    region: &'a str,
+}
+
+/// Per-resource answers are stored under the resource's name, so a name
+/// that is not safe as a file name is left out (and said so), as the
+/// export script does.
+fn safe_name(name: &str, scope: &Scope) -> bool {
+    let safe = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if !safe {
+        tracing::warn!(
+            region = scope.region,
+            "skipping a resource whose name cannot be a file name: {name:?}"
+        );
+    }
+    safe
+}
+
+/// A group of calls made together: one service in one region.
+struct Group {
+    region: String,
+    service: &'static str,
+    /// The configuration's region for these calls: the group's own region,
+    /// or for account-wide calls the home region (or us-east-1, where
+    /// Trusted Advisor and Artifact live).
+    config: SdkConfig,
+}
+
+async fn gather(
+    options: &LiveOptions,
+    progress: &dyn Progress,
+) -> Result<(String, Vec<Record>), LiveError> {
+    let connected = aws::connect(&options.access).await?;
+    let caller = Caller::new(
+        options.max_in_flight,
+        connected.max_attempts,
+        Duration::from_millis(200),
+    );
+    let home = connected.config.clone();
+    let home_region = home.region().map(|r| r.to_string()).unwrap_or_default();
+
+    let (identity, account) = identify(&caller, &home).await?;
+    let scope = Scope {
+        caller: &caller,
+        config: &home,
+        account: &account,
+        region: GLOBAL,
+    };
+    let (regions_record, listed) = ec2::regions(&scope).await;
+    let regions = choose_regions(&options.regions, &account, &regions_record, &listed)?;
+    tracing::debug!(home = home_region, ?regions, "regions chosen");
+
+    let us_east_1 = aws::in_region(&home, aws::DEFAULT_REGION);
+    let mut groups = vec![
+        group(GLOBAL, "iam", &home),
+        group(GLOBAL, "s3control", &home),
+        group(GLOBAL, "support", &us_east_1),
+        group(GLOBAL, "artifact", &us_east_1),
+    ];
+    for region in &regions {
+        let config = aws::in_region(&home, region);
+        groups.push(group(region, "ec2", &config));
+        groups.push(group(region, "monitoring", &config));
+    }
+    progress.start(&account, groups.len() + 1);
+    progress.done(GLOBAL, "sts", 2, failed(&[&identity, &regions_record]));
+
+    let caller = Arc::new(caller);
+    let account = Arc::new(account);
+    let mut tasks = tokio::task::JoinSet::new();
+    for group in groups {
+        let (caller, account) = (caller.clone(), account.clone());
+        tasks.spawn(async move {
+            let records = run_group(&group, &caller, &account).await;
+            (group, records)
+        });
+    }
+    let mut records = vec![identity, regions_record];
+    while let Some(joined) = tasks.join_next().await {
+        // A panic in a collection task is a bug; it is reported, not hidden.
+        let (group, mut done) = joined.expect("a collection task panicked");
+        let refs: Vec<&Record> = done.iter().collect();
+        progress.done(&group.region, group.service, done.len(), failed(&refs));
+        records.append(&mut done);
+    }
+    let account = Arc::try_unwrap(account).unwrap_or_else(|shared| (*shared).clone());
+    Ok((account, records))
+}
+
+fn group(region: &str, service: &'static str, config: &SdkConfig) -> Group {
+    Group {
+        region: region.to_string(),
+        service,
+        config: config.clone(),
+    }
+}
+
+fn failed(records: &[&Record]) -> usize {
+    records.iter().filter(|r| r.outcome.is_err()).count()
+}
+
+async fn run_group(group: &Group, caller: &Caller, account: &str) -> Vec<Record> {
+    let scope = Scope {
+        caller,
+        config: &group.config,
+        account,
+        region: &group.region,
+    };
+    let records = match group.service {
+        "iam" => iam::collect(&scope).await,
+        "s3control" => vec![monitoring::public_access_block(&scope).await],
+        "support" => provider::trusted_advisor(&scope).await,
+        "artifact" => vec![provider::artifact_reports(&scope).await],
+        "ec2" => ec2::collect(&scope).await,
+        _ => monitoring::collect(&scope).await,
+    };
+    // Account-wide answers sit under `global/`, whichever region answered.
+    records
+        .into_iter()
+        .map(|record| Record {
+            region: group.region.clone(),
+            ..record
+        })
+        .collect()
+}
+
+/// `sts get-caller-identity`, the first call: it tells whose account the
+/// credentials open, and fails fast when AWS cannot be reached or refuses
+/// them.
+async fn identify(caller: &Caller, home: &SdkConfig) -> Result<(Record, String), LiveError> {
+    let scope = Scope {
+        caller,
+        config: home,
+        account: "",
+        region: GLOBAL,
+    };
+    let record = iam::caller_identity(&scope).await;
+    match &record.outcome {
+        Ok(identity) => match identity.get("Account").and_then(Value::as_str) {
+            Some(account) if exports::is_account_id(account) => {
+                let account = account.to_string();
+                Ok((record, account))
+            }
+            other => Err(LiveError::Refused(format!(
+                "sts get-caller-identity named no 12-digit account ({other:?})"
+            ))),
+        },
+        Err(failure) if failure.unreachable => Err(LiveError::Unreachable {
+            endpoint: endpoint_of(home),
+            problem: failure.message.clone(),
+        }),
+        Err(failure) => Err(LiveError::Refused(failure.cli_text("get-caller-identity"))),
+    }
+}
+
+fn endpoint_of(config: &SdkConfig) -> String {
+    match config.endpoint_url() {
+        Some(url) => url.to_string(),
+        None => format!(
+            "the AWS endpoints of {}",
+            config
+                .region()
+                .map_or("us-east-1".into(), |r| r.to_string())
+        ),
+    }
+}
+
+fn choose_regions(
+    choice: &Regions,
+    account: &str,
+    record: &Record,
+    listed: &[aws_sdk_ec2::types::Region],
+) -> Result<Vec<String>, LiveError> {
+    let known: Vec<(String, bool)> = listed
+        .iter()
+        .filter_map(|r| {
+            let enabled = r.opt_in_status.as_deref() != Some("not-opted-in");
+            Some((r.region_name.clone()?, enabled))
+        })
+        .collect();
+    let mut regions: Vec<String> = match (choice, &record.outcome) {
+        (Regions::Named(names), Err(_)) => names.clone(),
+        (Regions::Named(names), Ok(_)) => {
+            let unknown: Vec<&String> = names
+                .iter()
+                .filter(|n| !known.iter().any(|(k, _)| k == *n))
+                .collect();
+            if !unknown.is_empty() {
+                let list: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
+                return Err(LiveError::UnknownRegions(
+                    list.join(", "),
+                    account.to_string(),
+                ));
+            }
+            names.clone()
+        }
+        (_, Err(failure)) => {
+            return Err(LiveError::NoRegions {
+                account: account.to_string(),
+                problem: failure.message.clone(),
+            });
+        }
+        (Regions::All, Ok(_)) => known.into_iter().map(|(name, _)| name).collect(),
+        (Regions::Enabled, Ok(_)) => known
+            .into_iter()
+            .filter(|(_, enabled)| *enabled)
+            .map(|(name, _)| name)
+            .collect(),
+    };
+    regions.sort();
+    regions.dedup();
+    Ok(regions)
+}
+
+/// Writes the answers in the export layout into a temporary folder beside
+/// the snapshot, then imports that folder.
+fn write_snapshot(
+    options: &LiveOptions,
+    account: &str,
+    records: Vec<Record>,
+) -> Result<Collected, LiveError> {
+    let parent = options
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let io = |path: &Path, source| CollectError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".auditpack-live-")
+        .tempdir_in(parent)
+        .map_err(|e| io(parent, e))?;
+    let mut notes = BTreeMap::new();
+    for record in &records {
+        let (relative, bytes) = file_of(account, record);
+        let path = staging.path().join(&relative);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
+        notes.insert(
+            relative,
+            CallNote {
+                pages: record.effort.pages,
+                attempts: record.effort.attempts,
+                throttled: record.effort.throttled,
+                duration_ms: record.effort.duration.as_millis() as u64,
+            },
+        );
+    }
+    let import = ExportOptions {
+        exports: staging.path().to_path_buf(),
+        out: options.out.clone(),
+        replace: options.replace,
+        now: options.now,
+    };
+    Ok(exports::import_as(&import, Source::Live, &notes)?)
+}
+
+/// The file an export holds for this call, relative to the export root,
+/// and its bytes: the JSON the CLI prints, or the error text it prints.
+fn file_of(account: &str, record: &Record) -> (String, Vec<u8>) {
+    let region = &record.region;
+    let base = match &record.resource {
+        Some(resource) => format!(
+            "{account}/{region}/{}/{}/{resource}",
+            record.service, record.operation
+        ),
+        None => format!("{account}/{region}/{}/{}", record.service, record.operation),
+    };
+    match &record.outcome {
+        Ok(value) => (format!("{base}.json"), json::to_cli_bytes(value)),
+        Err(failure) => (
+            format!("{base}.error"),
+            failure.cli_text(record.operation).into_bytes(),
+        ),
+    }
+}
