@@ -96,7 +96,8 @@ pub fn main() -> ExitCode {
 
 fn init_tracing(verbose: u8) {
     let level = match verbose {
-        0 => "warn",
+        // The AWS SDK's own warnings repeat what auditpack reports itself.
+        0 => "auditpack=warn",
         1 => "auditpack=debug",
         _ => "auditpack=trace",
     };

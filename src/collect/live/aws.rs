@@ -141,7 +141,7 @@ async fn check_profile(profile: &str) -> Result<(), LiveError> {
             .await
             .map_err(|err| LiveError::Profile {
                 profile: profile.to_string(),
-                problem: aws_smithy_types::error::display::DisplayErrorContext(err).to_string(),
+                problem: super::call::chain(&err),
                 known: Vec::new(),
             })?;
     if profiles.get_profile(profile).is_none() {
@@ -168,7 +168,7 @@ async fn check_credentials(config: &SdkConfig, access: &Access) -> Result<(), Li
             CREDENTIALS_TIMEOUT.as_secs()
         ))),
         Ok(Err(err)) => {
-            let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+            let text = super::call::chain(&err);
             match (&err, &access.role_arn) {
                 (CredentialsError::CredentialsNotLoaded(_), _) => {
                     Err(LiveError::NoCredentials(text))
