@@ -323,6 +323,8 @@ fn instance(i: &Instance) -> Value {
         "ImageId" => s(&i.image_id),
         "InstanceType" => e(&i.instance_type),
         "KeyName" => s(&i.key_name),
+        "AmiLaunchIndex" => n(i.ami_launch_index),
+        "ClientToken" => s(&i.client_token),
         "LaunchTime" => t(&i.launch_time),
         "State" => o(&i.state, |st| obj! {
             "Code" => n(st.code),
@@ -374,6 +376,33 @@ fn instance(i: &Instance) -> Value {
         "UsageOperation" => s(&i.usage_operation),
         "UsageOperationUpdateTime" => t(&i.usage_operation_update_time),
         "TpmSupport" => s(&i.tpm_support),
+        "SriovNetSupport" => s(&i.sriov_net_support),
+        "KernelId" => s(&i.kernel_id),
+        "RamdiskId" => s(&i.ramdisk_id),
+        "SpotInstanceRequestId" => s(&i.spot_instance_request_id),
+        "OutpostArn" => s(&i.outpost_arn),
+        "CapacityReservationId" => s(&i.capacity_reservation_id),
+        "HibernationOptions" => o(&i.hibernation_options, |h| obj! {
+            "Configured" => b(h.configured),
+        }),
+        "EnclaveOptions" => o(&i.enclave_options, |x| obj! { "Enabled" => b(x.enabled) }),
+        "CpuOptions" => o(&i.cpu_options, |c| obj! {
+            "CoreCount" => n(c.core_count),
+            "ThreadsPerCore" => n(c.threads_per_core),
+        }),
+        "CapacityReservationSpecification" =>
+            o(&i.capacity_reservation_specification, |c| obj! {
+                "CapacityReservationPreference" => e(&c.capacity_reservation_preference),
+            }),
+        "MaintenanceOptions" => o(&i.maintenance_options, |m| obj! {
+            "AutoRecovery" => e(&m.auto_recovery),
+            "RebootMigration" => e(&m.reboot_migration),
+        }),
+        "PrivateDnsNameOptions" => o(&i.private_dns_name_options, |p| obj! {
+            "HostnameType" => e(&p.hostname_type),
+            "EnableResourceNameDnsARecord" => b(p.enable_resource_name_dns_a_record),
+            "EnableResourceNameDnsAAAARecord" => b(p.enable_resource_name_dns_aaaa_record),
+        }),
         "StateReason" => o(&i.state_reason, |r| obj! {
             "Code" => s(&r.code),
             "Message" => s(&r.message),

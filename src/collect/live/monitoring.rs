@@ -62,6 +62,18 @@ async fn managed_nodes(scope: &Scope<'_>) -> Record {
             "LastAssociationExecutionDate" => t(&n.last_association_execution_date),
             "LastSuccessfulAssociationExecutionDate" =>
                 t(&n.last_successful_association_execution_date),
+            "AssociationOverview" => o(&n.association_overview, |a| obj! {
+                "DetailedStatus" => s(&a.detailed_status),
+                "InstanceAssociationStatusAggregatedCount" =>
+                    a.instance_association_status_aggregated_count.as_ref().map(|counts| {
+                        Value::Object(
+                            counts
+                                .iter()
+                                .map(|(k, v)| (k.clone(), Value::from(*v)))
+                                .collect(),
+                        )
+                    }),
+            }),
             "SourceId" => s(&n.source_id),
             "SourceType" => e(&n.source_type),
         }) }
@@ -115,6 +127,7 @@ async fn guardduty(scope: &Scope<'_>) -> Vec<Record> {
                 "Status" => e(&d.status),
                 "ServiceRole" => s(&d.service_role),
                 "FindingPublishingFrequency" => e(&d.finding_publishing_frequency),
+                "DataSources" => data_sources(&d),
                 "Features" => list(&d.features, |f| obj! {
                     "Name" => e(&f.name),
                     "Status" => e(&f.status),
@@ -137,6 +150,37 @@ async fn guardduty(scope: &Scope<'_>) -> Vec<Record> {
         ));
     }
     records
+}
+
+/// The detector's data sources, as GuardDuty still reports them beside
+/// the features that replace them.
+#[allow(deprecated)]
+fn data_sources(
+    d: &aws_sdk_guardduty::operation::get_detector::GetDetectorOutput,
+) -> Option<Value> {
+    fn status(s: &Option<aws_sdk_guardduty::types::DataSourceStatus>) -> Value {
+        obj! { "Status" => e(s) }
+    }
+    o(&d.data_sources, |ds| {
+        obj! {
+            "CloudTrail" => o(&ds.cloud_trail, |x| status(&x.status)),
+            "DNSLogs" => o(&ds.dns_logs, |x| status(&x.status)),
+            "FlowLogs" => o(&ds.flow_logs, |x| status(&x.status)),
+            "S3Logs" => o(&ds.s3_logs, |x| status(&x.status)),
+            "Kubernetes" => o(&ds.kubernetes, |k| obj! {
+                "AuditLogs" => o(&k.audit_logs, |x| status(&x.status)),
+            }),
+            "MalwareProtection" => o(&ds.malware_protection, |m| obj! {
+                "ScanEc2InstanceWithFindings" => o(&m.scan_ec2_instance_with_findings, |x| obj! {
+                    "EbsVolumes" => o(&x.ebs_volumes, |v| obj! {
+                        "Status" => e(&v.status),
+                        "Reason" => s(&v.reason),
+                    }),
+                }),
+                "ServiceRole" => s(&m.service_role),
+            }),
+        }
+    })
 }
 
 async fn security_hub(scope: &Scope<'_>) -> Vec<Record> {
@@ -384,11 +428,17 @@ async fn cloudtrail(scope: &Scope<'_>) -> Vec<Record> {
 /// members are camelCase.
 async fn inspector(scope: &Scope<'_>) -> Record {
     use aws_sdk_inspector2::types::State;
+    // Inspector sends a state with only its status; the SDK fills the two
+    // members its model calls required with placeholders, which are not
+    // part of the answer and are left out again.
     fn state(st: &State) -> Value {
+        let code = st.error_code.as_str();
+        let placeholder = code == "no value was set";
         obj! {
             "status" => text(st.status.as_str()),
-            "errorCode" => text(st.error_code.as_str()),
-            "errorMessage" => text(&st.error_message),
+            "errorCode" => (!placeholder).then(|| Value::String(code.to_string())),
+            "errorMessage" => (!(placeholder && st.error_message.is_empty()))
+                .then(|| Value::String(st.error_message.clone())),
         }
     }
     let client = aws_sdk_inspector2::Client::new(scope.config);

@@ -103,7 +103,9 @@ fn flagged(r: &TrustedAdvisorResourceDetail) -> Value {
         "region" => s(&r.region),
         "resourceId" => text(&r.resource_id),
         "isSuppressed" => b(Some(r.is_suppressed)),
-        "metadata" => Some(optional_texts(&r.metadata)),
+        // A flagged resource may come without metadata; the SDK cannot tell
+        // that from an empty list, and neither says anything.
+        "metadata" => (!r.metadata.is_empty()).then(|| optional_texts(&r.metadata)),
     }
 }
 
