@@ -36,7 +36,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let mut verified = match bundle.verify(&trust) {
         Ok(verified) => verified,
         Err(report) => {
-            refuse(&report);
+            refuse(&report, "so no report is made");
             return Ok(ExitCode::from(1));
         }
     };
@@ -97,13 +97,14 @@ fn check_out(out: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// What is wrong with the bundle, on standard error.
-fn refuse(report: &auditpack::verify::Report) {
+/// What is wrong with the bundle, on standard error, and what is
+/// therefore not done.
+pub fn refuse(report: &auditpack::verify::Report, consequence: &str) {
     let mut stderr = std::io::stderr().lock();
     let n = report.problems.len();
     let _ = writeln!(
         stderr,
-        "error: `{}` does not verify, so no report is made ({n} problem{})",
+        "error: `{}` does not verify, {consequence} ({n} problem{})",
         clean(&report.file.display().to_string()),
         if n == 1 { "" } else { "s" }
     );
