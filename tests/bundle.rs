@@ -50,13 +50,7 @@ struct Sealed {
 fn sealed() -> &'static Sealed {
     static SEALED: OnceLock<Sealed> = OnceLock::new();
     SEALED.get_or_init(|| {
-        // Kept for the whole run (statics are never dropped), under target/.
-        remove_stale_fixtures(Path::new(env!("CARGO_TARGET_TMPDIR")));
-        let dir = tempfile::Builder::new()
-            .prefix("bundle-")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .unwrap()
-            .keep();
+        let dir = common::fixture_dir("bundle-");
         let snapshot = dir.join("snapshot");
         auditpack()
             .args(["collect", "--from-exports", &format!("{SAMPLE}/export")])
@@ -97,19 +91,6 @@ fn sealed() -> &'static Sealed {
     })
 }
 
-/// Removes the fixture folders of runs a day old or more: a run cannot
-/// remove its own, and one still running is never that old.
-fn remove_stale_fixtures(under: &Path) {
-    let day = std::time::Duration::from_secs(24 * 60 * 60);
-    for entry in fs::read_dir(under).into_iter().flatten().flatten() {
-        let age = entry.metadata().and_then(|m| m.modified()).ok();
-        let stale = age.and_then(|t| t.elapsed().ok()).is_some_and(|a| a > day);
-        if stale && entry.file_name().to_string_lossy().starts_with("bundle-") {
-            let _ = fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
 fn keygen(out: &Path) -> assert_cmd::Command {
     let mut cmd = auditpack();
     cmd.args(["keygen", "--identity", IDENTITY, "--out"])
@@ -121,11 +102,7 @@ fn seal(snapshot: &Path, key: &Path, out: &Path) -> assert_cmd::Command {
     common::seal_sample(snapshot, key, out)
 }
 
-/// An allowed-signers line trusting `public` as `identity` for bundles.
-fn allowed_line(identity: &str, public: &Path) -> String {
-    let key = fs::read_to_string(public).unwrap();
-    format!("{identity} namespaces=\"{NAMESPACE}\" {}\n", key.trim())
-}
+use common::allowed_line;
 
 fn path_str(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
