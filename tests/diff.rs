@@ -6,8 +6,8 @@
 mod common;
 
 use common::{
-    Export, GLOBAL_CALLS, REGIONAL_CALLS, SAMPLE_DIR, allowed_line, auditpack, fixture_dir,
-    keygen_as,
+    Export, GLOBAL_CALLS, REGIONAL_CALLS, SAMPLE_DIR, allowed_line, auditpack, bundle_entry,
+    fixture_dir, keygen_as, poppler,
 };
 use serde_json::{Value, json};
 use std::fs;
@@ -210,6 +210,71 @@ fn people_see_the_new_world_rule_itself_grouped_by_severity() {
     assert!(
         text.contains("Regression: 0 controls worse, 1 new failing finding"),
         "{text}"
+    );
+}
+
+/// The text of the summary sealed in `bundle`, read by poppler.
+fn summary_text(bundle: &Path, dir: &Path) -> String {
+    let pdf = dir.join(format!(
+        "{}.pdf",
+        bundle.file_stem().unwrap().to_string_lossy()
+    ));
+    fs::write(&pdf, bundle_entry(bundle, "data/report/summary.pdf")).unwrap();
+    poppler("pdftotext", &[], &pdf)
+}
+
+#[test]
+fn the_next_quarters_summary_shows_the_changes_since_the_sample() {
+    let f = fixture();
+    let text = summary_text(&f.q1, &f.dir);
+    let at = text
+        .find("Changes since the previous bundle")
+        .expect("the section is there");
+    let section = &text[at..];
+    for expected in [
+        "q4.zip",
+        "auditpack-210987654321-and-1-more-2026Q4, as of 2026-11-30T09:17:40Z",
+        "Something got worse",
+        "better 5.1 Policies for information security: manual → pass",
+        "sg-03f847dbfbf0a22b3 (nbch-jumphost-base) in 210987654321/eu-west-2: + tcp/3389 from 0.0.0.0/0",
+        "40 failing findings in both bundles",
+        "renewed iso27001:5.1 by Hannah Kowalczyk",
+        "version 4 → 5",
+    ] {
+        assert!(section.contains(expected), "no `{expected}` in:\n{section}");
+    }
+    // A bundle sealed with no --previous has no such section.
+    let first = summary_text(&f.q4, &f.dir);
+    assert!(!first.contains("Changes since the previous bundle"));
+}
+
+#[test]
+fn a_previous_bundle_of_another_signer_is_named_but_not_compared() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other-key");
+    keygen_as(&other, IDENTITY).assert().success();
+    let before = seal_export(
+        dir.path(),
+        "before",
+        "2026-11-30T09:15:02+00:00",
+        &other,
+        None,
+    );
+    let after = seal_export(
+        dir.path(),
+        "after",
+        "2027-02-28T09:15:02+00:00",
+        &f.key,
+        Some(&before),
+    );
+    let text = summary_text(&after, dir.path());
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        squeezed.contains(
+            "The changes could not be shown: it does not verify under the key signing this bundle"
+        ),
+        "{squeezed}"
     );
 }
 

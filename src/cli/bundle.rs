@@ -181,6 +181,11 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         attestations,
         organisation: args.seal.organisation.clone(),
         previous: args.seal.previous.as_deref(),
+        changes: args
+            .seal
+            .previous
+            .as_deref()
+            .map(|p| super::diff::since_previous(p, &key, &args.snapshot, &assessment_dir)),
         key: &key,
         demo_key: false,
         date,

@@ -4,12 +4,13 @@
 //! `--fail-on regression` or a bundle that does not verify, 2 could not
 //! compare (unreadable file, different accounts or signers unless allowed).
 
-use super::Global;
 use super::report::refuse;
 use super::verify::{Signer, clean};
+use super::{Global, output};
 use anyhow::{Result, bail};
 use auditpack::bag;
 use auditpack::diff::{self, Drift, text};
+use auditpack::report;
 use auditpack::sign::Trust;
 use auditpack::verify::{UnverifiedBundle, VerifiedBundle};
 use std::io::Write;
@@ -188,4 +189,83 @@ fn print(out: &mut impl Write, drift: &Drift, persisting: bool) -> std::io::Resu
         )?;
     }
     Ok(())
+}
+
+/// The changes since `previous` for the summary of the bundle being
+/// sealed: from the previous bundle, which must verify under the key
+/// signing the new one and cover the same accounts, to the snapshot and
+/// assessment folders about to be sealed. When it cannot be compared the
+/// section says why, and so does a warning.
+pub fn since_previous(
+    previous: &Path,
+    key: &ssh_key::PrivateKey,
+    snapshot: &Path,
+    assessment: &Path,
+) -> report::Changes {
+    let name = previous
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| previous.display().to_string());
+    let compared = compare_to_folders(previous, &name, key, snapshot, assessment);
+    match compared {
+        Ok(drift) => report::Changes::Compared {
+            previous: name,
+            previous_bag: drift.old.bag.clone().unwrap_or_default(),
+            previous_as_of: drift.old.as_of.clone(),
+            regression: drift.regression,
+            sections: text::sections(&drift, false)
+                .into_iter()
+                .map(|s| report::ChangeSection {
+                    title: s.title,
+                    groups: s.groups.into_iter().map(|g| (g.heading, g.lines)).collect(),
+                })
+                .collect(),
+        },
+        Err(why) => {
+            output::warning(&format!(
+                "--previous `{}`: {why}; the summary says its changes could not be shown",
+                previous.display()
+            ));
+            report::Changes::NotCompared {
+                previous: name,
+                why,
+            }
+        }
+    }
+}
+
+fn compare_to_folders(
+    previous: &Path,
+    name: &str,
+    key: &ssh_key::PrivateKey,
+    snapshot: &Path,
+    assessment: &Path,
+) -> Result<Drift, String> {
+    let trust = Trust::Key(key.public_key().clone());
+    let opened = UnverifiedBundle::open(previous).map_err(|e| e.to_string())?;
+    let mut bundle = opened.verify(&trust).map_err(|report| {
+        let first = report.problems.first().map(|p| p.to_string());
+        format!(
+            "it does not verify under the key signing this bundle ({})",
+            first.unwrap_or_else(|| "not trusted".into())
+        )
+    })?;
+    let bag = bundle.report.bag.clone();
+    let signer = bundle.report.signer.clone();
+    let old = diff::load(&mut bundle, name.to_string(), bag, signer).map_err(|e| e.to_string())?;
+    let mut folders = diff::Folders {
+        snapshot: snapshot.to_path_buf(),
+        assessment: assessment.to_path_buf(),
+    };
+    let fingerprint = auditpack::sign::fingerprint(key.public_key());
+    let new = diff::load(&mut folders, "this bundle".into(), None, Some(fingerprint))
+        .map_err(|e| e.to_string())?;
+    if old.info.accounts != new.info.accounts {
+        return Err(format!(
+            "it covers accounts {}, this bundle {}",
+            old.info.accounts.join(" "),
+            new.info.accounts.join(" ")
+        ));
+    }
+    Ok(diff::compare(&old, &new))
 }

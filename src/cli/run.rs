@@ -93,6 +93,11 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         attestations,
         organisation: args.seal.organisation.clone(),
         previous: args.seal.previous.as_deref(),
+        changes: args
+            .seal
+            .previous
+            .as_deref()
+            .map(|p| super::diff::since_previous(p, &key, &collected.path, &assessment_out)),
         key: &key,
         demo_key: demo,
         date,

@@ -39,6 +39,10 @@ pub fn inputs(bundle: &mut VerifiedBundle, file_name: &str) -> Result<Inputs, St
         snapshot,
         bundle: facts(bundle, file_name)?,
         files,
+        // TODO: redraw "Changes since the previous bundle" when given the
+        // previous bundle (it is not inside this one, so `report` would
+        // need a --previous of its own).
+        changes: None,
     })
 }
 

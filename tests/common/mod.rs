@@ -277,3 +277,43 @@ pub fn allowed_line(identity: &str, public: &Path) -> String {
         key.trim()
     )
 }
+
+/// A payload file of a bundle, by its path inside the bag.
+pub fn bundle_entry(zip: &Path, inner: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(fs::File::open(zip).unwrap()).unwrap();
+    let name = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .find(|n| n.split_once('/').is_some_and(|(_, rest)| rest == inner))
+        .unwrap_or_else(|| panic!("{}: no {inner}", zip.display()));
+    let mut bytes = Vec::new();
+    archive
+        .by_name(&name)
+        .unwrap()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    bytes
+}
+
+/// A poppler tool's output on `pdf`; a missing tool fails the test.
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let output = std::process::Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{tool} cannot run ({e}); run scripts/test, which installs poppler-utils")
+        });
+    assert!(
+        output.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
