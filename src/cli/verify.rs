@@ -112,21 +112,19 @@ fn chain(args: &Args, trust: &Trust, global: Global) -> Result<ExitCode> {
 fn print_chain(report: &ChainReport) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     let n = report.links.len();
-    let span = match (report.links.first(), report.links.last()) {
-        (Some(a), Some(b)) => format!(
-            ", {} to {}",
-            a.quarter.as_deref().unwrap_or("?"),
-            b.quarter.as_deref().unwrap_or("?")
-        ),
-        _ => String::new(),
+    let quarter = |l: &chain::Link| l.quarter.clone().unwrap_or_else(|| "?".into());
+    let span = match report.links.as_slice() {
+        [one] => format!("1 bundle, {}", quarter(one)),
+        [a, .., b] => format!("{n} bundles, {} to {}", quarter(a), quarter(b)),
+        [] => "no bundle".into(),
     };
     if report.holds {
-        writeln!(out, "CHAIN HOLDS: {n} bundles{span}")?;
+        writeln!(out, "CHAIN HOLDS: {span}")?;
     } else {
         let b = report.breaks.len();
         writeln!(
             out,
-            "CHAIN BROKEN: {b} problem{} in {n} bundles{span}",
+            "CHAIN BROKEN: {b} problem{} in {span}",
             if b == 1 { "" } else { "s" }
         )?;
         for b in &report.breaks {

@@ -608,3 +608,133 @@ fn artifacts(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_world_rule_on_an_admin_or_database_port_is_high_and_others_medium() {
+        let sg = Kind::SecurityGroup;
+        let added = |rule| rate(sg, rule, None, Some(""));
+        assert_eq!(
+            added("tcp/3389 from 0.0.0.0/0"),
+            (Severity::High, Direction::Worse)
+        );
+        assert_eq!(
+            added("tcp 3380-3395 from ::/0"),
+            (Severity::High, Direction::Worse)
+        );
+        assert_eq!(
+            added("all traffic from 0.0.0.0/0"),
+            (Severity::High, Direction::Worse)
+        );
+        assert_eq!(
+            added("tcp/443 from 0.0.0.0/0"),
+            (Severity::Medium, Direction::Worse)
+        );
+        assert_eq!(
+            added("tcp/3389 from 203.0.113.32/28"),
+            (Severity::Low, Direction::Neutral)
+        );
+        assert_eq!(
+            rate(sg, "tcp/5432 from 0.0.0.0/0", Some(""), None),
+            (Severity::High, Direction::Better)
+        );
+        assert_eq!(
+            rate(sg, "tag Owner", Some("a"), Some("b")),
+            (Severity::Low, Direction::Neutral)
+        );
+    }
+
+    #[test]
+    fn switches_that_protect_are_worse_when_turned_off() {
+        let user = Kind::User;
+        assert_eq!(
+            rate(user, "MFA", Some("true"), Some("false")),
+            (Severity::Medium, Direction::Worse)
+        );
+        assert_eq!(
+            rate(Kind::Trail, "logging", Some("false"), Some("true")),
+            (Severity::Medium, Direction::Better)
+        );
+        assert_eq!(
+            rate(
+                Kind::Instance,
+                "IMDS tokens",
+                Some("required"),
+                Some("optional")
+            ),
+            (Severity::Medium, Direction::Worse)
+        );
+        assert_eq!(
+            rate(Kind::Detector, "status", Some("ENABLED"), Some("DISABLED")),
+            (Severity::Medium, Direction::Worse)
+        );
+        assert_eq!(
+            rate(Kind::Instance, "type", Some("t3.micro"), Some("t3.large")),
+            (Severity::Low, Direction::Neutral)
+        );
+    }
+
+    #[test]
+    fn a_control_is_worse_only_when_it_moves_down_a_rank() {
+        let d = |a, b| direction(rank(a), rank(b));
+        assert_eq!(
+            d(ControlStatus::Pass, ControlStatus::Fail),
+            Direction::Worse
+        );
+        assert_eq!(
+            d(ControlStatus::Pass, ControlStatus::Incomplete),
+            Direction::Worse
+        );
+        assert_eq!(
+            d(ControlStatus::Manual, ControlStatus::Pass),
+            Direction::Better
+        );
+        assert_eq!(
+            d(ControlStatus::Incomplete, ControlStatus::Manual),
+            Direction::Neutral
+        );
+        assert_eq!(
+            d(ControlStatus::Pass, ControlStatus::NotApplicable),
+            Direction::Neutral
+        );
+    }
+
+    fn finding(check: &str, resource: &str, status: Status) -> Finding {
+        let mut f = Finding::on(check, "111122223333", "eu-west-2", resource).fail("planted");
+        f.status = status;
+        f
+    }
+
+    #[test]
+    fn findings_match_on_check_and_resource_and_only_failing_ones_count() {
+        let old = [
+            finding("net.admin-ports-world", "sg-1", Status::Fail),
+            finding("net.admin-ports-world", "sg-2", Status::Fail),
+            finding("iam.console-mfa", "alice", Status::Fail),
+            finding("mon.guardduty", "d-1", Status::Pass),
+        ];
+        let new = [
+            finding("net.admin-ports-world", "sg-1", Status::Fail),
+            finding("net.admin-ports-world", "sg-2", Status::Pass),
+            finding("net.admin-ports-world", "sg-3", Status::Fail),
+            finding("mon.guardduty", "d-1", Status::NotAssessed),
+        ];
+        let changes = findings(&old, &new);
+        let ids = |list: &[FindingChange]| -> Vec<String> {
+            list.iter()
+                .map(|f| format!("{} {}", f.check_id, f.resource_id))
+                .collect()
+        };
+        assert_eq!(ids(&changes.new), ["net.admin-ports-world sg-3"]);
+        // Worst first: the network finding before the identity one.
+        assert_eq!(
+            ids(&changes.resolved),
+            ["net.admin-ports-world sg-2", "iam.console-mfa alice"]
+        );
+        assert_eq!(ids(&changes.persisting), ["net.admin-ports-world sg-1"]);
+        assert_eq!(changes.resolved[1].after, None);
+    }
+}

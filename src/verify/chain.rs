@@ -187,3 +187,27 @@ fn check_link(before: &Link, after: &Link, all: &[Link]) -> Vec<Break> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quarter_is_the_end_of_the_bags_name() {
+        assert_eq!(quarter("auditpack-210987654321-2026Q4"), Some((2026, 4)));
+        assert_eq!(
+            quarter("auditpack-210987654321-and-1-more-2027Q1"),
+            Some((2027, 1))
+        );
+        assert_eq!(quarter("auditpack-210987654321-2026Q5"), None);
+        assert_eq!(quarter("auditpack-210987654321"), None);
+    }
+
+    #[test]
+    fn quarters_count_across_a_year_end() {
+        assert_eq!(quarters_between((2026, 4), (2027, 1)), 1);
+        assert_eq!(quarters_between((2026, 1), (2026, 3)), 2);
+        assert_eq!(quarters_between((2026, 3), (2026, 3)), 0);
+        assert_eq!(quarters_between((2027, 1), (2026, 4)), -1);
+    }
+}
