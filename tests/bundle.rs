@@ -199,18 +199,6 @@ fn raw_name(file: &zip::read::ZipFile<'_, File>) -> String {
     String::from_utf8(file.name_raw().to_vec()).unwrap()
 }
 
-fn read_entry(zip: &Path, inner: &str) -> Vec<u8> {
-    let mut archive = ZipArchive::new(File::open(zip).unwrap()).unwrap();
-    let name = format!("{}/{inner}", sealed().bag);
-    let mut bytes = Vec::new();
-    archive
-        .by_name(&name)
-        .unwrap()
-        .read_to_end(&mut bytes)
-        .unwrap();
-    bytes
-}
-
 /// What to do with one entry when copying a zip.
 enum Edit<'a> {
     Keep,
@@ -529,7 +517,7 @@ fn source_date_epoch_alone_makes_two_bundles_the_same_bytes() {
         seal(&s.snapshot, &s.key, out).assert().success();
     }
     assert!(fs::read(&outs[0]).unwrap() == fs::read(&outs[1]).unwrap());
-    let info = String::from_utf8(read_entry(&outs[0], "bag-info.txt")).unwrap();
+    let info = String::from_utf8(common::bundle_entry(&outs[0], "bag-info.txt")).unwrap();
     assert!(info.contains("Bagging-Date: 2026-11-30\n"), "{info}");
 }
 
@@ -717,8 +705,11 @@ fn another_bundles_signature_does_not_match_the_tag_manifest() {
     let s = sealed();
     let dir = workspace();
     let out = dir.path().join("swapped.zip");
-    let theirs = read_entry(&s.later_bundle, "tagmanifest-sha256.txt.sig");
-    assert_ne!(theirs, read_entry(&s.bundle, "tagmanifest-sha256.txt.sig"));
+    let theirs = common::bundle_entry(&s.later_bundle, "tagmanifest-sha256.txt.sig");
+    assert_ne!(
+        theirs,
+        common::bundle_entry(&s.bundle, "tagmanifest-sha256.txt.sig")
+    );
     let swap = move |bytes: &mut Vec<u8>| *bytes = theirs.clone();
     rezip(
         &s.bundle,
@@ -745,7 +736,7 @@ fn another_bundles_signature_does_not_match_the_tag_manifest() {
 fn a_tag_manifest_re_signed_with_another_key_is_not_trusted() {
     let s = sealed();
     let dir = workspace();
-    let tag_manifest = read_entry(&s.bundle, "tagmanifest-sha256.txt");
+    let tag_manifest = common::bundle_entry(&s.bundle, "tagmanifest-sha256.txt");
     let forged = ssh_sign(&s.other_key, &tag_manifest, dir.path());
     let out = dir.path().join("re-signed.zip");
     let swap = move |bytes: &mut Vec<u8>| *bytes = forged.clone();
@@ -812,7 +803,7 @@ fn an_edited_source_organization_is_a_bag_info_mismatch() {
 fn an_edited_bag_info_with_its_digest_updated_breaks_the_signature() {
     let s = sealed();
     let dir = workspace();
-    let info = read_entry(&s.bundle, "bag-info.txt");
+    let info = common::bundle_entry(&s.bundle, "bag-info.txt");
     let mut edited = info.clone();
     replace_text(
         &mut edited,
@@ -846,7 +837,7 @@ fn an_edited_bag_info_with_its_digest_updated_breaks_the_signature() {
 fn a_changed_payload_oxum_is_named() {
     let s = sealed();
     let dir = workspace();
-    let info = String::from_utf8(read_entry(&s.bundle, "bag-info.txt")).unwrap();
+    let info = String::from_utf8(common::bundle_entry(&s.bundle, "bag-info.txt")).unwrap();
     let oxum = info
         .lines()
         .find_map(|l| l.strip_prefix("Payload-Oxum: "))

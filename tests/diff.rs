@@ -29,39 +29,57 @@ struct Fixture {
     q1: PathBuf,
 }
 
-/// Collects a sample folder and seals it with its own attestations.
-fn seal_folder(sample: &str, dir: &Path, key: &Path, out: &Path, previous: Option<&Path>) {
-    let name = out.file_stem().unwrap().to_string_lossy();
+/// Imports `export` and seals it as `DIR/NAME.zip` with `key`, chained
+/// to `previous`, with `extra` options of `bundle`.
+fn collect_and_seal(
+    export: &Path,
+    dir: &Path,
+    name: &str,
+    key: &Path,
+    previous: Option<&Path>,
+    extra: &[String],
+) -> PathBuf {
     let snapshot = dir.join(format!("{name}-snapshot"));
     auditpack()
-        .args([
-            "collect",
-            "-q",
-            "--from-exports",
-            &format!("{sample}/export"),
-        ])
+        .args(["collect", "-q", "--force", "--from-exports"])
+        .arg(export)
         .arg("--out")
         .arg(&snapshot)
         .assert()
         .success();
+    let out = dir.join(format!("{name}.zip"));
     let mut cmd = auditpack();
     cmd.arg("bundle")
         .arg(&snapshot)
         .arg("--key")
         .arg(key)
         .arg("--out")
-        .arg(out)
-        .args([
-            "-q",
-            "--attestations",
-            &format!("{sample}/attestations.toml"),
-            "--approved-images",
-            &format!("{sample}/approved-images.toml"),
-        ]);
+        .arg(&out)
+        .args(["-q", "--force"])
+        .args(extra);
     if let Some(previous) = previous {
         cmd.arg("--previous").arg(previous);
     }
     cmd.assert().success();
+    out
+}
+
+/// Seals a sample folder with its own attestations and approved images.
+fn seal_folder(
+    sample: &str,
+    dir: &Path,
+    key: &Path,
+    name: &str,
+    previous: Option<&Path>,
+) -> PathBuf {
+    let extra = [
+        "--attestations".to_string(),
+        format!("{sample}/attestations.toml"),
+        "--approved-images".to_string(),
+        format!("{sample}/approved-images.toml"),
+    ];
+    let export = PathBuf::from(format!("{sample}/export"));
+    collect_and_seal(&export, dir, name, key, previous, &extra)
 }
 
 fn fixture() -> &'static Fixture {
@@ -70,9 +88,8 @@ fn fixture() -> &'static Fixture {
         let dir = fixture_dir("diff-");
         let key = dir.join("key");
         keygen_as(&key, IDENTITY).assert().success();
-        let (q4, q1) = (dir.join("q4.zip"), dir.join("q1.zip"));
-        seal_folder(SAMPLE_DIR, &dir, &key, &q4, None);
-        seal_folder(NEXT_DIR, &dir, &key, &q1, Some(&q4));
+        let q4 = seal_folder(SAMPLE_DIR, &dir, &key, "q4", None);
+        let q1 = seal_folder(NEXT_DIR, &dir, &key, "q1", Some(&q4));
         Fixture {
             public: dir.join("key.pub"),
             dir,
@@ -336,29 +353,7 @@ fn seal_export(
     for (call, body) in REGIONAL_CALLS {
         export.call("eu-west-2", call, body);
     }
-    let snapshot = dir.join(format!("{name}-snapshot"));
-    let _ = fs::remove_dir_all(&snapshot);
-    auditpack()
-        .args(["collect", "-q", "--from-exports"])
-        .arg(export.root())
-        .arg("--out")
-        .arg(&snapshot)
-        .assert()
-        .success();
-    let out = dir.join(format!("{name}.zip"));
-    let mut cmd = auditpack();
-    cmd.arg("bundle")
-        .arg(&snapshot)
-        .arg("--key")
-        .arg(key)
-        .arg("--out")
-        .arg(&out)
-        .args(["-q", "--force"]);
-    if let Some(previous) = previous {
-        cmd.arg("--previous").arg(previous);
-    }
-    cmd.assert().success();
-    out
+    collect_and_seal(export.root(), dir, name, key, previous, &[])
 }
 
 #[test]
