@@ -601,3 +601,29 @@ fn a_chain_of_a_file_that_is_not_there_cannot_run() {
         .code(2);
     assert!(stderr_of(&out).contains("no-such.zip"));
 }
+
+#[test]
+fn diff_with_no_trusted_signer_cannot_run() {
+    let f = fixture();
+    let out = auditpack()
+        .arg("diff")
+        .arg(&f.q4)
+        .arg(&f.q1)
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("--key KEY.pub"), "{stderr}");
+    assert!(out.get_output().stdout.is_empty());
+}
+
+#[test]
+fn bundles_given_newest_first_are_compared_as_given_with_a_warning() {
+    let f = fixture();
+    let out = diff(&f.q1, &f.q4, &["--json"]).success();
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("later than") && stderr.contains("as given"),
+        "{stderr}"
+    );
+    assert_eq!(json_of(&out)["old"]["as_of"], "2027-02-28T09:17:40Z");
+}

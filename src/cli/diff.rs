@@ -55,6 +55,12 @@ pub struct Args {
 
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let trust = args.signer.trust()?;
+    if matches!(trust, Trust::Nobody) {
+        bail!(
+            "diff compares only bundles it has verified, and no signer is trusted\nhelp: name the \
+             signer's public key with --key KEY.pub, or --allowed-signers FILE --identity ID"
+        );
+    }
     let Some(mut old) = open(&args.old, &trust)? else {
         return Ok(ExitCode::from(1));
     };
@@ -66,6 +72,16 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let old = side(&args.old, &mut old)?;
     let new = side(&args.new, &mut new)?;
     let drift = diff::compare(&old, &new);
+    if drift.old.as_of > drift.new.as_of {
+        output::warning(&format!(
+            "`{}` holds evidence as of {}, later than `{}` ({}): the changes are shown from the \
+             first to the second as given",
+            args.old.display(),
+            clean(&drift.old.as_of),
+            args.new.display(),
+            clean(&drift.new.as_of)
+        ));
+    }
 
     let mut out = std::io::stdout().lock();
     if args.json {
