@@ -627,3 +627,42 @@ fn bundles_given_newest_first_are_compared_as_given_with_a_warning() {
     );
     assert_eq!(json_of(&out)["old"]["as_of"], "2027-02-28T09:17:40Z");
 }
+
+#[test]
+fn report_draws_the_changes_again_when_given_the_previous_bundle() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let render = |name: &str, extra: &[&Path]| {
+        let pdf = dir.path().join(name);
+        let mut cmd = auditpack();
+        cmd.arg("report")
+            .arg(&f.q1)
+            .arg("--out")
+            .arg(&pdf)
+            .arg("--key")
+            .arg(&f.public)
+            .arg("-q");
+        for previous in extra {
+            cmd.arg("--previous").arg(previous);
+        }
+        cmd.assert().success();
+        poppler("pdftotext", &[], &pdf)
+    };
+    let with = render("with.pdf", &[&f.q4]);
+    assert!(with.contains("Changes since the previous bundle"), "{with}");
+    assert!(with.contains("+ tcp/3389 from 0.0.0.0/0"), "{with}");
+    let without = render("without.pdf", &[]);
+    assert!(!without.contains("Changes since the previous bundle"));
+    auditpack()
+        .arg("report")
+        .arg(&f.q1)
+        .arg("--out")
+        .arg(dir.path().join("missing.pdf"))
+        .arg("--key")
+        .arg(&f.public)
+        .arg("--previous")
+        .arg(dir.path().join("no-such.zip"))
+        .assert()
+        .code(2);
+    assert!(!dir.path().join("missing.pdf").exists());
+}

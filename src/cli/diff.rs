@@ -218,12 +218,40 @@ pub fn since_previous(
     snapshot: &Path,
     assessment: &Path,
 ) -> report::Changes {
+    let trust = Trust::Key(key.public_key().clone());
+    let mut folders = diff::Folders {
+        snapshot: snapshot.to_path_buf(),
+        assessment: assessment.to_path_buf(),
+    };
+    let signer = auditpack::sign::fingerprint(key.public_key());
+    let why_trusted = "under the key signing this bundle";
+    changes(previous, &trust, why_trusted, &mut folders, Some(signer))
+}
+
+/// The changes since `previous` for a summary rendered again from the
+/// verified bundle `new`: the previous bundle must verify under the same
+/// trusted signers.
+pub fn since_previous_of(
+    previous: &Path,
+    trust: &Trust,
+    new: &mut VerifiedBundle,
+) -> report::Changes {
+    let signer = new.report.signer.clone();
+    changes(previous, trust, "under the signers trusted", new, signer)
+}
+
+fn changes(
+    previous: &Path,
+    trust: &Trust,
+    why_trusted: &str,
+    new: &mut dyn diff::Source,
+    signer: Option<String>,
+) -> report::Changes {
     let name = previous
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| previous.display().to_string());
-    let compared = compare_to_folders(previous, &name, key, snapshot, assessment);
-    match compared {
+    match compare_previous(previous, &name, trust, why_trusted, new, signer) {
         Ok(drift) => report::Changes::Compared {
             previous: name,
             previous_bag: drift.old.bag.clone().unwrap_or_default(),
@@ -250,32 +278,27 @@ pub fn since_previous(
     }
 }
 
-fn compare_to_folders(
+fn compare_previous(
     previous: &Path,
     name: &str,
-    key: &ssh_key::PrivateKey,
-    snapshot: &Path,
-    assessment: &Path,
+    trust: &Trust,
+    why_trusted: &str,
+    new: &mut dyn diff::Source,
+    signer: Option<String>,
 ) -> Result<Drift, String> {
-    let trust = Trust::Key(key.public_key().clone());
     let opened = UnverifiedBundle::open(previous).map_err(|e| e.to_string())?;
-    let mut bundle = opened.verify(&trust).map_err(|report| {
+    let mut bundle = opened.verify(trust).map_err(|report| {
         let first = report.problems.first().map(|p| p.to_string());
         format!(
-            "it does not verify under the key signing this bundle ({})",
+            "it does not verify {why_trusted} ({})",
             first.unwrap_or_else(|| "not trusted".into())
         )
     })?;
     let bag = bundle.report.bag.clone();
-    let signer = bundle.report.signer.clone();
-    let old = diff::load(&mut bundle, name.to_string(), bag, signer).map_err(|e| e.to_string())?;
-    let mut folders = diff::Folders {
-        snapshot: snapshot.to_path_buf(),
-        assessment: assessment.to_path_buf(),
-    };
-    let fingerprint = auditpack::sign::fingerprint(key.public_key());
-    let new = diff::load(&mut folders, "this bundle".into(), None, Some(fingerprint))
-        .map_err(|e| e.to_string())?;
+    let old_signer = bundle.report.signer.clone();
+    let old =
+        diff::load(&mut bundle, name.to_string(), bag, old_signer).map_err(|e| e.to_string())?;
+    let new = diff::load(new, "this bundle".into(), None, signer).map_err(|e| e.to_string())?;
     if old.info.accounts != new.info.accounts {
         return Err(format!(
             "it covers accounts {}, this bundle {}",

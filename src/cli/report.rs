@@ -24,6 +24,11 @@ pub struct Args {
     #[command(flatten)]
     pub signer: Signer,
 
+    /// The previous quarter's bundle, to draw "Changes since the previous
+    /// bundle" again (it must verify under the same trusted signers).
+    #[arg(long, value_name = "PREV.zip")]
+    pub previous: Option<PathBuf>,
+
     /// Replace the PDF if it exists.
     #[arg(long)]
     pub force: bool,
@@ -32,6 +37,13 @@ pub struct Args {
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let trust = args.signer.trust()?;
     check_out(&args.out, args.force)?;
+    if let Some(previous) = &args.previous {
+        anyhow::ensure!(
+            previous.is_file(),
+            "--previous `{}` is not a file",
+            previous.display()
+        );
+    }
     let bundle = UnverifiedBundle::open(&args.bundle)?;
     let mut verified = match bundle.verify(&trust) {
         Ok(verified) => verified,
@@ -45,7 +57,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let inputs = bundled::inputs(&mut verified, &file_name)
+    let mut inputs = bundled::inputs(&mut verified, &file_name)
         .map_err(anyhow::Error::msg)
         .with_context(|| {
             format!(
@@ -53,6 +65,13 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
                 args.bundle.display()
             )
         })?;
+    if let Some(previous) = &args.previous {
+        inputs.changes = Some(super::diff::since_previous_of(
+            previous,
+            &trust,
+            &mut verified,
+        ));
+    }
     let rendered = report::render(&inputs)?;
     write_atomically(&args.out, &rendered.pdf, args.force)?;
     for warning in &rendered.warnings {

@@ -39,9 +39,8 @@ pub fn inputs(bundle: &mut VerifiedBundle, file_name: &str) -> Result<Inputs, St
         snapshot,
         bundle: facts(bundle, file_name)?,
         files,
-        // TODO: redraw "Changes since the previous bundle" when given the
-        // previous bundle (it is not inside this one, so `report` would
-        // need a --previous of its own).
+        // The previous bundle is not inside this one: `auditpack report
+        // --previous` adds the changes.
         changes: None,
     })
 }
