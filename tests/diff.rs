@@ -666,3 +666,49 @@ fn report_draws_the_changes_again_when_given_the_previous_bundle() {
         .code(2);
     assert!(!dir.path().join("missing.pdf").exists());
 }
+
+#[test]
+fn the_readmes_quarterly_drift_commands_run_as_written() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Quarterly drift")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the README has a Quarterly drift section");
+    let commands: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("cargo run -- "))
+        .collect();
+    assert_eq!(commands.len(), 5, "{commands:?}");
+    // The same commands, with `out/` moved into a temporary folder.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = format!("{}/out/", tmp.path().display());
+    let mut outputs = Vec::new();
+    for command in commands {
+        let args: Vec<String> = command
+            .split_whitespace()
+            .map(|a| a.replace("out/", &out))
+            .collect();
+        let output = auditpack()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        outputs.push(String::from_utf8_lossy(&output.stdout).into_owned());
+    }
+    assert!(
+        outputs[3].contains(": + tcp/3389 from 0.0.0.0/0"),
+        "{}",
+        outputs[3]
+    );
+    assert!(
+        outputs[4].starts_with("CHAIN HOLDS: 2 bundles, 2026Q4 to 2027Q1"),
+        "{}",
+        outputs[4]
+    );
+}
