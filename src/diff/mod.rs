@@ -1,8 +1,8 @@
 //! Quarterly drift: what changed between two bundles of the same
 //! accounts. Works from what a bundle holds (the assessment and the raw
-//! evidence), read through a [`Source`]: a [`VerifiedBundle`]
-//! (crate::verify::VerifiedBundle), so nothing unverified is compared, or
-//! the folders of a bundle being sealed.
+//! evidence), read through a [`Source`]: a
+//! [`VerifiedBundle`](crate::verify::VerifiedBundle), so nothing
+//! unverified is compared, or the folders of a bundle being sealed.
 //!
 //! What is compared:
 //!
