@@ -289,7 +289,7 @@ fn a_previous_bundle_of_another_signer_is_named_but_not_compared() {
     let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         squeezed.contains(
-            "The changes could not be shown: it does not verify under the key signing this bundle"
+            "could not be shown. Why: it does not verify under the key signing this bundle"
         ),
         "{squeezed}"
     );

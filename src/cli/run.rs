@@ -105,6 +105,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let out = args.out.join(format!("{}.zip", bag_name(&snapshot.info)));
     let written = seal(&evidence, &out, args.verdict.force)?;
     report(&written, &public_key_hint(&key_path), global);
+    args.seal.report_chain(global);
     if demo {
         // Said even under -q: a demo signature must never pass unnoticed.
         output::warning(
