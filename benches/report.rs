@@ -114,5 +114,6 @@ fn inputs(mappings: &Mappings, size: usize) -> Inputs {
             tag_manifest_sha256: None,
         },
         files,
+        changes: None,
     }
 }

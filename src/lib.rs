@@ -19,7 +19,9 @@
 //! - [`report`]: the PDF summary, drawn from the assessment as written,
 //!   with its wording in `templates/report/`.
 //! - [`bundle`] and [`sign`]: the signed BagIt zip, summary included.
-//! - [`verify`]: checking a bundle offline; knows nothing of AWS or PDF.
+//! - [`verify`]: checking a bundle offline, and a chain of quarterly
+//!   bundles; knows nothing of AWS or PDF.
+//! - [`diff`]: quarterly drift, what changed between two verified bundles.
 //!
 //! The library never prints, reads arguments or exits: the `auditpack`
 //! binary does that, in `src/cli/`.
@@ -32,6 +34,7 @@ pub mod bag;
 pub mod bundle;
 pub mod collect;
 pub mod controls;
+pub mod diff;
 pub mod digest;
 pub mod report;
 pub mod sign;

@@ -50,13 +50,7 @@ struct Sealed {
 fn sealed() -> &'static Sealed {
     static SEALED: OnceLock<Sealed> = OnceLock::new();
     SEALED.get_or_init(|| {
-        // Kept for the whole run (statics are never dropped), under target/.
-        remove_stale_fixtures(Path::new(env!("CARGO_TARGET_TMPDIR")));
-        let dir = tempfile::Builder::new()
-            .prefix("bundle-")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .unwrap()
-            .keep();
+        let dir = common::fixture_dir("bundle-");
         let snapshot = dir.join("snapshot");
         auditpack()
             .args(["collect", "--from-exports", &format!("{SAMPLE}/export")])
@@ -97,19 +91,6 @@ fn sealed() -> &'static Sealed {
     })
 }
 
-/// Removes the fixture folders of runs a day old or more: a run cannot
-/// remove its own, and one still running is never that old.
-fn remove_stale_fixtures(under: &Path) {
-    let day = std::time::Duration::from_secs(24 * 60 * 60);
-    for entry in fs::read_dir(under).into_iter().flatten().flatten() {
-        let age = entry.metadata().and_then(|m| m.modified()).ok();
-        let stale = age.and_then(|t| t.elapsed().ok()).is_some_and(|a| a > day);
-        if stale && entry.file_name().to_string_lossy().starts_with("bundle-") {
-            let _ = fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
 fn keygen(out: &Path) -> assert_cmd::Command {
     let mut cmd = auditpack();
     cmd.args(["keygen", "--identity", IDENTITY, "--out"])
@@ -121,11 +102,7 @@ fn seal(snapshot: &Path, key: &Path, out: &Path) -> assert_cmd::Command {
     common::seal_sample(snapshot, key, out)
 }
 
-/// An allowed-signers line trusting `public` as `identity` for bundles.
-fn allowed_line(identity: &str, public: &Path) -> String {
-    let key = fs::read_to_string(public).unwrap();
-    format!("{identity} namespaces=\"{NAMESPACE}\" {}\n", key.trim())
-}
+use common::allowed_line;
 
 fn path_str(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
@@ -220,18 +197,6 @@ fn bag_entries(zip: &Path) -> Vec<String> {
 /// An entry's name as stored (auditpack writes UTF-8 names).
 fn raw_name(file: &zip::read::ZipFile<'_, File>) -> String {
     String::from_utf8(file.name_raw().to_vec()).unwrap()
-}
-
-fn read_entry(zip: &Path, inner: &str) -> Vec<u8> {
-    let mut archive = ZipArchive::new(File::open(zip).unwrap()).unwrap();
-    let name = format!("{}/{inner}", sealed().bag);
-    let mut bytes = Vec::new();
-    archive
-        .by_name(&name)
-        .unwrap()
-        .read_to_end(&mut bytes)
-        .unwrap();
-    bytes
 }
 
 /// What to do with one entry when copying a zip.
@@ -552,7 +517,7 @@ fn source_date_epoch_alone_makes_two_bundles_the_same_bytes() {
         seal(&s.snapshot, &s.key, out).assert().success();
     }
     assert!(fs::read(&outs[0]).unwrap() == fs::read(&outs[1]).unwrap());
-    let info = String::from_utf8(read_entry(&outs[0], "bag-info.txt")).unwrap();
+    let info = String::from_utf8(common::bundle_entry(&outs[0], "bag-info.txt")).unwrap();
     assert!(info.contains("Bagging-Date: 2026-11-30\n"), "{info}");
 }
 
@@ -740,8 +705,11 @@ fn another_bundles_signature_does_not_match_the_tag_manifest() {
     let s = sealed();
     let dir = workspace();
     let out = dir.path().join("swapped.zip");
-    let theirs = read_entry(&s.later_bundle, "tagmanifest-sha256.txt.sig");
-    assert_ne!(theirs, read_entry(&s.bundle, "tagmanifest-sha256.txt.sig"));
+    let theirs = common::bundle_entry(&s.later_bundle, "tagmanifest-sha256.txt.sig");
+    assert_ne!(
+        theirs,
+        common::bundle_entry(&s.bundle, "tagmanifest-sha256.txt.sig")
+    );
     let swap = move |bytes: &mut Vec<u8>| *bytes = theirs.clone();
     rezip(
         &s.bundle,
@@ -768,7 +736,7 @@ fn another_bundles_signature_does_not_match_the_tag_manifest() {
 fn a_tag_manifest_re_signed_with_another_key_is_not_trusted() {
     let s = sealed();
     let dir = workspace();
-    let tag_manifest = read_entry(&s.bundle, "tagmanifest-sha256.txt");
+    let tag_manifest = common::bundle_entry(&s.bundle, "tagmanifest-sha256.txt");
     let forged = ssh_sign(&s.other_key, &tag_manifest, dir.path());
     let out = dir.path().join("re-signed.zip");
     let swap = move |bytes: &mut Vec<u8>| *bytes = forged.clone();
@@ -835,7 +803,7 @@ fn an_edited_source_organization_is_a_bag_info_mismatch() {
 fn an_edited_bag_info_with_its_digest_updated_breaks_the_signature() {
     let s = sealed();
     let dir = workspace();
-    let info = read_entry(&s.bundle, "bag-info.txt");
+    let info = common::bundle_entry(&s.bundle, "bag-info.txt");
     let mut edited = info.clone();
     replace_text(
         &mut edited,
@@ -869,7 +837,7 @@ fn an_edited_bag_info_with_its_digest_updated_breaks_the_signature() {
 fn a_changed_payload_oxum_is_named() {
     let s = sealed();
     let dir = workspace();
-    let info = String::from_utf8(read_entry(&s.bundle, "bag-info.txt")).unwrap();
+    let info = String::from_utf8(common::bundle_entry(&s.bundle, "bag-info.txt")).unwrap();
     let oxum = info
         .lines()
         .find_map(|l| l.strip_prefix("Payload-Oxum: "))

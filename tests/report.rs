@@ -12,12 +12,13 @@
 
 mod common;
 
+use common::{bundle_entry as entry, poppler};
+
 use common::{ACCOUNT, Export, auditpack};
 use serde_json::json;
 use std::fs::{self, File};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/nhs-trust");
@@ -86,49 +87,11 @@ fn seal(snapshot: &Path, key: &Path, out: &Path) -> assert_cmd::Command {
     cmd
 }
 
-/// A payload file of a bundle, by its path inside the bag.
-fn entry(zip: &Path, inner: &str) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(File::open(zip).unwrap()).unwrap();
-    let name = names(&archive)
-        .into_iter()
-        .find(|n| n.split_once('/').is_some_and(|(_, rest)| rest == inner))
-        .unwrap_or_else(|| panic!("{}: no {inner}", zip.display()));
-    let mut bytes = Vec::new();
-    archive
-        .by_name(&name)
-        .unwrap()
-        .read_to_end(&mut bytes)
-        .unwrap();
-    bytes
-}
-
 fn names(archive: &zip::ZipArchive<File>) -> Vec<String> {
     archive
         .file_names()
         .map(|n| n.unwrap().into_owned())
         .collect()
-}
-
-/// A poppler tool's output on `pdf`; a missing tool fails the test.
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
-    let output = Command::new(tool)
-        .args(args)
-        .arg(pdf)
-        .args(if tool == "pdftotext" {
-            &["-"][..]
-        } else {
-            &[][..]
-        })
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{tool} cannot run ({e}); run scripts/test, which installs poppler-utils")
-        });
-    assert!(
-        output.status.success(),
-        "{tool}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
 }
 
 /// The PDF's text with all white space removed, so that an identifier

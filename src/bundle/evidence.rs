@@ -26,8 +26,12 @@ pub struct Evidence<'a> {
     /// The attestation file as given, and what was read from it.
     pub attestations: Option<(&'a Path, &'a [Attestation])>,
     pub organisation: Option<String>,
-    /// The previous quarter's bundle, whose digest chains this one to it.
+    /// The previous quarter's bundle, whose digest (the SHA-256 of its
+    /// zip file's bytes) chains this one to it.
     pub previous: Option<&'a Path>,
+    /// What changed since that bundle, for the summary's section of that
+    /// name (worked out by the caller, which can verify it).
+    pub changes: Option<report::Changes>,
     pub key: &'a PrivateKey,
     /// A key made up by `auditpack run` for a demonstration, said so in
     /// the bundle.
@@ -141,6 +145,7 @@ fn add_report(
         snapshot: evidence.info.clone(),
         bundle: facts(evidence, previous),
         files,
+        changes: evidence.changes.clone(),
     };
     let rendered = report::render(&inputs).map_err(|e| BundleError::Input {
         path: evidence.assessment_dir.to_path_buf(),

@@ -107,6 +107,22 @@ impl Seal {
     }
 }
 
+impl Seal {
+    /// Says which bundle this one is chained to, by the digest recorded.
+    pub fn report_chain(&self, global: Global) {
+        let Some(previous) = &self.previous else {
+            return;
+        };
+        if let Ok(digest) = bundle::digest_file(previous) {
+            output::status(
+                global,
+                "Chained",
+                &format!("to {} (SHA-256 {digest})", previous.display()),
+            );
+        }
+    }
+}
+
 fn parse_date(text: &str) -> Result<OffsetDateTime> {
     use time::format_description::well_known::Rfc3339;
     if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
@@ -181,12 +197,18 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         attestations,
         organisation: args.seal.organisation.clone(),
         previous: args.seal.previous.as_deref(),
+        changes: args
+            .seal
+            .previous
+            .as_deref()
+            .map(|p| super::diff::since_previous(p, &key, &args.snapshot, &assessment_dir)),
         key: &key,
         demo_key: false,
         date,
     };
     let written = seal(&evidence, &args.out, args.force)?;
     report(&written, &public_key_hint(&args.key), global);
+    args.seal.report_chain(global);
     Ok(ExitCode::SUCCESS)
 }
 

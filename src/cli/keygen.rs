@@ -1,7 +1,7 @@
 //! `auditpack keygen`: an Ed25519 signing key for bundles.
 
 use super::{Global, output};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +31,11 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         "--identity `{}` must be one word without spaces, e.g. an e-mail address",
         args.identity.escape_default()
     );
+    // A key's folder is made as any other output's is.
+    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create `{}`", parent.display()))?;
+    }
     let made = auditpack::sign::keygen(&args.out, &args.identity)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", made.fingerprint)?;

@@ -7,6 +7,7 @@
 mod assess;
 mod bundle;
 mod collect;
+mod diff;
 mod keygen;
 mod output;
 mod report;
@@ -50,6 +51,8 @@ enum Command {
     Verify(verify::Args),
     /// Render the PDF summary of a verified bundle.
     Report(report::Args),
+    /// What changed between two verified bundles of the same accounts.
+    Diff(diff::Args),
     /// Make an Ed25519 key to sign bundles with.
     Keygen(keygen::Args),
     /// The whole job: snapshot (live or from an export), assessment and signed bundle.
@@ -82,6 +85,7 @@ pub fn main() -> ExitCode {
         Command::Bundle(args) => bundle::run(args, global),
         Command::Verify(args) => verify::run(args, global),
         Command::Report(args) => report::run(args, global),
+        Command::Diff(args) => diff::run(args, global),
         Command::Keygen(args) => keygen::run(args, global),
         Command::Run(args) => run::run(args, global),
     };

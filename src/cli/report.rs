@@ -24,6 +24,11 @@ pub struct Args {
     #[command(flatten)]
     pub signer: Signer,
 
+    /// The previous quarter's bundle, to draw "Changes since the previous
+    /// bundle" again (it must verify under the same trusted signers).
+    #[arg(long, value_name = "PREV.zip")]
+    pub previous: Option<PathBuf>,
+
     /// Replace the PDF if it exists.
     #[arg(long)]
     pub force: bool,
@@ -32,11 +37,18 @@ pub struct Args {
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let trust = args.signer.trust()?;
     check_out(&args.out, args.force)?;
+    if let Some(previous) = &args.previous {
+        anyhow::ensure!(
+            previous.is_file(),
+            "--previous `{}` is not a file",
+            previous.display()
+        );
+    }
     let bundle = UnverifiedBundle::open(&args.bundle)?;
     let mut verified = match bundle.verify(&trust) {
         Ok(verified) => verified,
         Err(report) => {
-            refuse(&report);
+            refuse(&report, "so no report is made");
             return Ok(ExitCode::from(1));
         }
     };
@@ -45,7 +57,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let inputs = bundled::inputs(&mut verified, &file_name)
+    let mut inputs = bundled::inputs(&mut verified, &file_name)
         .map_err(anyhow::Error::msg)
         .with_context(|| {
             format!(
@@ -53,6 +65,13 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
                 args.bundle.display()
             )
         })?;
+    if let Some(previous) = &args.previous {
+        inputs.changes = Some(super::diff::since_previous_of(
+            previous,
+            &trust,
+            &mut verified,
+        ));
+    }
     let rendered = report::render(&inputs)?;
     write_atomically(&args.out, &rendered.pdf, args.force)?;
     for warning in &rendered.warnings {
@@ -97,13 +116,14 @@ fn check_out(out: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// What is wrong with the bundle, on standard error.
-fn refuse(report: &auditpack::verify::Report) {
+/// What is wrong with the bundle, on standard error, and what is
+/// therefore not done.
+pub fn refuse(report: &auditpack::verify::Report, consequence: &str) {
     let mut stderr = std::io::stderr().lock();
     let n = report.problems.len();
     let _ = writeln!(
         stderr,
-        "error: `{}` does not verify, so no report is made ({n} problem{})",
+        "error: `{}` does not verify, {consequence} ({n} problem{})",
         clean(&report.file.display().to_string()),
         if n == 1 { "" } else { "s" }
     );

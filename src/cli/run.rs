@@ -88,6 +88,11 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         attestations,
         organisation: args.seal.organisation.clone(),
         previous: args.seal.previous.as_deref(),
+        changes: args
+            .seal
+            .previous
+            .as_deref()
+            .map(|p| super::diff::since_previous(p, &key, &collected.path, &assessment_out)),
         key: &key,
         demo_key: demo,
         date,
@@ -95,6 +100,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let out = args.out.join(format!("{}.zip", bag_name(&snapshot.info)));
     let written = seal(&evidence, &out, args.verdict.force)?;
     report(&written, &public_key_hint(&key_path), global);
+    args.seal.report_chain(global);
     if demo {
         // Said even under -q: a demo signature must never pass unnoticed.
         output::warning(

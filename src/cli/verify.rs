@@ -1,10 +1,12 @@
-//! `auditpack verify`: check a bundle offline. Exit 0 verified, 1 not
-//! verified, 2 could not run.
+//! `auditpack verify`: check a bundle offline, or with `--chain` a series
+//! of quarterly bundles. Exit 0 verified (the chain holds), 1 not verified
+//! (broken), 2 could not run.
 
 use super::Global;
 use anyhow::{Context, Result};
 use auditpack::bag;
 use auditpack::sign::{Trust, load_public, parse_allowed_signers};
+use auditpack::verify::chain::{self, ChainReport};
 use auditpack::verify::{Report, UnverifiedBundle};
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,9 +14,16 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The bundle to check.
-    #[arg(value_name = "FILE.zip")]
-    pub bundle: PathBuf,
+    /// The bundle to check; with --chain, the bundles of a series, oldest
+    /// first.
+    #[arg(value_name = "FILE.zip", required = true, num_args = 1..)]
+    pub bundles: Vec<PathBuf>,
+
+    /// Check that the bundles form an unbroken quarterly series: each
+    /// verifies, records the SHA-256 of the one before, and no quarter is
+    /// left out.
+    #[arg(long)]
+    pub chain: bool,
 
     #[command(flatten)]
     pub signer: Signer,
@@ -44,7 +53,16 @@ pub struct Signer {
 
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let trust = args.signer.trust()?;
-    let bundle = UnverifiedBundle::open(&args.bundle)?;
+    if args.chain {
+        return chain(&args, &trust, global);
+    }
+    let [path] = args.bundles.as_slice() else {
+        anyhow::bail!(
+            "{} bundles given, but verify checks one\nhelp: pass --chain to check a series of bundles, oldest first",
+            args.bundles.len()
+        );
+    };
+    let bundle = UnverifiedBundle::open(path)?;
     let (verified, report) = match bundle.verify(&trust) {
         Ok(verified) => (true, verified.report),
         Err(report) => (false, *report),
@@ -70,6 +88,74 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn chain(args: &Args, trust: &Trust, global: Global) -> Result<ExitCode> {
+    let report = chain::check(&args.bundles, trust)?;
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else if !global.quiet || !report.holds {
+        match print_chain(&report) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other?,
+        }
+    }
+    Ok(if report.holds {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print_chain(report: &ChainReport) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let n = report.links.len();
+    let quarter = |l: &chain::Link| l.quarter.clone().unwrap_or_else(|| "?".into());
+    let span = match report.links.as_slice() {
+        [one] => format!("1 bundle, {}", quarter(one)),
+        [a, .., b] => format!("{n} bundles, {} to {}", quarter(a), quarter(b)),
+        [] => "no bundle".into(),
+    };
+    if report.holds {
+        writeln!(out, "CHAIN HOLDS: {span}")?;
+    } else {
+        let b = report.breaks.len();
+        writeln!(
+            out,
+            "CHAIN BROKEN: {b} problem{} in {span}",
+            if b == 1 { "" } else { "s" }
+        )?;
+        for b in &report.breaks {
+            let file = clean(&b.file.display().to_string());
+            match &b.previous_file {
+                Some(previous) => writeln!(
+                    out,
+                    "  link {} → {file}: {}",
+                    clean(&previous.display().to_string()),
+                    clean(&b.what)
+                )?,
+                None => writeln!(out, "  {file}: {}", clean(&b.what))?,
+            }
+        }
+    }
+    for link in &report.links {
+        let mark = if link.verified {
+            "verified"
+        } else {
+            "NOT VERIFIED"
+        };
+        writeln!(
+            out,
+            "  {:<7} {} ({mark}), SHA-256 {}; previous {}",
+            link.quarter.as_deref().unwrap_or("?"),
+            clean(&link.file.display().to_string()),
+            link.sha256,
+            clean(link.previous_sha256.as_deref().unwrap_or("-"))
+        )?;
+    }
+    Ok(())
 }
 
 impl Signer {

@@ -39,6 +39,9 @@ pub fn inputs(bundle: &mut VerifiedBundle, file_name: &str) -> Result<Inputs, St
         snapshot,
         bundle: facts(bundle, file_name)?,
         files,
+        // The previous bundle is not inside this one: `auditpack report
+        // --previous` adds the changes.
+        changes: None,
     })
 }
 

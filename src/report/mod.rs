@@ -48,6 +48,34 @@ pub struct Inputs {
     /// The payload files to index, sorted by path: inside a bundle, every
     /// one but the report itself.
     pub files: Vec<IndexedFile>,
+    /// What changed since the previous bundle, when one was named: the
+    /// section "Changes since the previous bundle".
+    pub changes: Option<Changes>,
+}
+
+/// The changes since the previous bundle, as lines ready to read (the
+/// drift module makes them; the report only lays them out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changes {
+    Compared {
+        /// The previous bundle's file name, bag name and evidence time.
+        previous: String,
+        previous_bag: String,
+        previous_as_of: String,
+        /// A control got worse or a new failing finding appeared.
+        regression: bool,
+        sections: Vec<ChangeSection>,
+    },
+    /// The previous bundle was named but could not be compared, and why.
+    NotCompared { previous: String, why: String },
+}
+
+/// A titled part of the changes, with lines under headings (a framework,
+/// a severity; an empty heading for none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSection {
+    pub title: String,
+    pub groups: Vec<(String, Vec<String>)>,
 }
 
 /// What is known of the bundle the report describes.

@@ -45,6 +45,7 @@ pub fn context(inputs: &Inputs) -> Value {
         "not_assessed": not_assessed(&a.findings),
         "files": files(inputs),
         "unshown": null,
+        "changes": changes(inputs),
     });
     value["snapshot"] = json!({
         "tool": format!("{} {}", inputs.snapshot.tool.name, inputs.snapshot.tool.version),
@@ -54,6 +55,43 @@ pub fn context(inputs: &Inputs) -> Value {
     });
     value["bundle"] = bundle(inputs);
     value
+}
+
+fn changes(inputs: &Inputs) -> Value {
+    use super::Changes;
+    match &inputs.changes {
+        None => Value::Null,
+        Some(Changes::NotCompared { previous, why }) => {
+            json!({ "compared": false, "previous": previous, "why": why })
+        }
+        Some(Changes::Compared {
+            previous,
+            previous_bag,
+            previous_as_of,
+            regression,
+            sections,
+        }) => {
+            let sections: Vec<Value> = sections
+                .iter()
+                .map(|s| {
+                    let groups: Vec<Value> = s
+                        .groups
+                        .iter()
+                        .map(|(heading, lines)| json!({ "heading": heading, "lines": lines }))
+                        .collect();
+                    json!({ "title": s.title, "groups": groups })
+                })
+                .collect();
+            json!({
+                "compared": true,
+                "previous": previous,
+                "previous_bag": previous_bag,
+                "previous_as_of": previous_as_of,
+                "regression": regression,
+                "sections": sections,
+            })
+        }
+    }
 }
 
 fn bundle(inputs: &Inputs) -> Value {

@@ -8,11 +8,15 @@ use handlebars::Handlebars;
 use serde_json::Value;
 
 /// The sections in the order they appear, with their templates.
-pub const SECTIONS: [(&str, &str); 8] = [
+pub const SECTIONS: [(&str, &str); 9] = [
     ("cover", include_str!("../../templates/report/cover.hbs")),
     (
         "summary",
         include_str!("../../templates/report/summary.hbs"),
+    ),
+    (
+        "changes",
+        include_str!("../../templates/report/changes.hbs"),
     ),
     (
         "principle14",

@@ -7,6 +7,7 @@
 //! when nothing is wrong and the signer is trusted. This module never uses
 //! the AWS SDK or the report code: an auditor's verifier stays small.
 
+pub mod chain;
 mod raw;
 mod structure;
 

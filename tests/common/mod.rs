@@ -238,3 +238,82 @@ pub fn seal_sample(snapshot: &Path, key: &Path, out: &Path) -> Command {
         ]);
     cmd
 }
+
+/// A folder for fixtures that live for the whole test run (statics are
+/// never dropped), under target/, named `PREFIX-...`. Folders of earlier
+/// runs with the same prefix, a day old or more, are removed first: a run
+/// cannot remove its own, and one still running is never that old.
+pub fn fixture_dir(prefix: &str) -> PathBuf {
+    let under = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let day = std::time::Duration::from_secs(24 * 60 * 60);
+    for entry in fs::read_dir(under).into_iter().flatten().flatten() {
+        let age = entry.metadata().and_then(|m| m.modified()).ok();
+        let stale = age.and_then(|t| t.elapsed().ok()).is_some_and(|a| a > day);
+        if stale && entry.file_name().to_string_lossy().starts_with(prefix) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(under)
+        .expect("fixture folder")
+        .keep()
+}
+
+/// `auditpack keygen` of a key at `out` for `identity`.
+pub fn keygen_as(out: &Path, identity: &str) -> Command {
+    let mut cmd = auditpack();
+    cmd.args(["keygen", "-q", "--identity", identity, "--out"])
+        .arg(out);
+    cmd
+}
+
+/// An allowed-signers line trusting `public` as `identity` for bundles
+/// (the namespace auditpack signs in).
+pub fn allowed_line(identity: &str, public: &Path) -> String {
+    let key = fs::read_to_string(public).unwrap();
+    format!(
+        "{identity} namespaces=\"auditpack-bundle\" {}\n",
+        key.trim()
+    )
+}
+
+/// A payload file of a bundle, by its path inside the bag.
+pub fn bundle_entry(zip: &Path, inner: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(fs::File::open(zip).unwrap()).unwrap();
+    let name = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .find(|n| n.split_once('/').is_some_and(|(_, rest)| rest == inner))
+        .unwrap_or_else(|| panic!("{}: no {inner}", zip.display()));
+    let mut bytes = Vec::new();
+    archive
+        .by_name(&name)
+        .unwrap()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    bytes
+}
+
+/// A poppler tool's output on `pdf`; a missing tool fails the test.
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let output = std::process::Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{tool} cannot run ({e}); run scripts/test, which installs poppler-utils")
+        });
+    assert!(
+        output.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}

@@ -1,0 +1,262 @@
+//! Quarterly drift: what changed between two bundles of the same
+//! accounts. Works from what a bundle holds (the assessment and the raw
+//! evidence), read through a [`Source`]: a
+//! [`VerifiedBundle`](crate::verify::VerifiedBundle), so nothing
+//! unverified is compared, or the folders of a bundle being sealed.
+//!
+//! What is compared:
+//!
+//! - controls whose status changed, per framework;
+//! - failing findings, matched on check, account, region and resource:
+//!   new (failing now, not before), resolved (failing before, not now) and
+//!   persisting (failing in both);
+//! - resources added and removed, and the configuration changes of those
+//!   in both (see [`resources`]);
+//! - attestations that expired or were renewed;
+//! - AWS Artifact reports whose version changed.
+//!
+//! Every change is rated, so that people see the worst first:
+//!
+//! - direction: `worse`, `better` or `neutral`. A control is worse when it
+//!   moves down `pass`/`not-applicable` → `incomplete`/`manual` → `fail`;
+//!   a new failing finding is worse, a resolved one better; a rule open to
+//!   the world (`0.0.0.0/0`, `::/0`) added is worse, removed better; MFA,
+//!   trail logging, log file validation, IMDSv2 or a detector switched off
+//!   is worse, switched on better; a trail or detector removed is worse;
+//!   anything else (a tag, an instance type, a user added) is neutral.
+//! - severity: `high` for findings of network exposure (`net.*`,
+//!   `remote.no-direct-admin`) and the root user (`iam.root-*`), and for
+//!   a world-open rule on an administration or database port or on every
+//!   port; `medium` for other findings of identity, monitoring, images and
+//!   instance metadata, other world-open rules, and the switches above;
+//!   `low` for everything else.
+//!
+//! A *regression* is a control that got worse or a new failing finding;
+//! `auditpack diff --fail-on regression` exits 1 on one.
+//!
+//! This module reads and compares; it never prints.
+
+mod compare;
+mod rate;
+pub mod resources;
+pub mod source;
+pub mod text;
+
+use crate::assess::Status;
+use crate::controls::{Assessment, ControlStatus};
+use crate::snapshot::shapes::{self, ArtifactReports};
+pub use compare::compare;
+pub use rate::finding_severity;
+use resources::{Key, Resource};
+use serde::Serialize;
+pub use source::{Folders, Source};
+use std::collections::BTreeMap;
+
+/// A payload file could not be read or understood.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{path}: {what}")]
+pub struct DiffError {
+    pub path: String,
+    pub what: String,
+}
+
+/// Which bundle a side is.
+#[derive(Debug, Clone, Serialize)]
+pub struct SideInfo {
+    /// The bundle's file name, as given.
+    pub file: String,
+    pub bag: Option<String>,
+    pub accounts: Vec<String>,
+    pub as_of: String,
+    /// The signing key's fingerprint.
+    pub signer: Option<String>,
+}
+
+/// One side of a comparison, read.
+pub struct Side {
+    pub info: SideInfo,
+    assessment: Assessment,
+    resources: BTreeMap<Key, Resource>,
+    /// Per account and report id: the report's name and version.
+    artifacts: BTreeMap<(String, String), (String, Option<i64>)>,
+}
+
+/// Reads one side: its assessment, resources and Artifact reports.
+pub fn load(
+    source: &mut dyn Source,
+    file: String,
+    bag: Option<String>,
+    signer: Option<String>,
+) -> Result<Side, DiffError> {
+    let summary = source.read("data/assessment/summary.json")?;
+    let findings = source.read("data/assessment/findings.json")?;
+    let assessment =
+        crate::controls::assessment::read(&summary, &findings).map_err(|what| DiffError {
+            path: "data/assessment".into(),
+            what,
+        })?;
+    let resources = resources::read(source)?;
+    let mut artifacts = BTreeMap::new();
+    for path in source.paths() {
+        let Some(account) = path
+            .strip_prefix("data/snapshot/")
+            .and_then(|p| p.strip_suffix("/global/artifact/list-reports.json"))
+        else {
+            continue;
+        };
+        let bytes = source.read(&path)?;
+        let reports: ArtifactReports = shapes::parse(&bytes).map_err(|e| DiffError {
+            path: path.clone(),
+            what: e.to_string(),
+        })?;
+        for report in &reports.reports {
+            let id = report.id.clone().unwrap_or_default();
+            let name = report.name.clone().unwrap_or_else(|| id.clone());
+            artifacts.insert((account.to_string(), id), (name, report.version));
+        }
+    }
+    let info = SideInfo {
+        file,
+        bag,
+        accounts: assessment.accounts.clone(),
+        as_of: assessment.as_of.clone(),
+        signer,
+    };
+    Ok(Side {
+        info,
+        assessment,
+        resources,
+        artifacts,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Worse,
+    Better,
+    Neutral,
+}
+
+/// How much a change matters; the most first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+}
+
+/// Everything that changed from `old` to `new`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Drift {
+    pub old: SideInfo,
+    pub new: SideInfo,
+    /// A control got worse or a new failing finding appeared.
+    pub regression: bool,
+    pub controls: Vec<ControlChange>,
+    pub findings: FindingChanges,
+    pub resources: ResourceChanges,
+    pub configuration: Vec<ConfigChange>,
+    pub attestations: Vec<AttestationChange>,
+    pub artifact_reports: Vec<ArtifactChange>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlChange {
+    pub framework: String,
+    /// The framework's short name, for people.
+    pub framework_name: String,
+    pub control_id: String,
+    pub title: String,
+    pub from: ControlStatus,
+    pub to: ControlStatus,
+    pub direction: Direction,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FindingChanges {
+    pub new: Vec<FindingChange>,
+    pub resolved: Vec<FindingChange>,
+    pub persisting: Vec<FindingChange>,
+}
+
+/// A failing finding, new, resolved or persisting.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingChange {
+    pub check_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub resource_id: String,
+    pub resource_name: Option<String>,
+    pub severity: Severity,
+    /// The finding's status in the old bundle (`None`: no such finding).
+    pub before: Option<Status>,
+    pub after: Option<Status>,
+    /// The reason given by the side where it fails.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ResourceChanges {
+    pub added: Vec<ResourceRef>,
+    pub removed: Vec<ResourceRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceRef {
+    #[serde(flatten)]
+    pub key: Key,
+    pub name: Option<String>,
+    pub severity: Severity,
+    pub direction: Direction,
+}
+
+/// One fact of a resource in both bundles that changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigChange {
+    #[serde(flatten)]
+    pub key: Key,
+    pub name: Option<String>,
+    /// The change as a person reads it: `+ tcp/3389 from 0.0.0.0/0`,
+    /// `state: running → stopped`.
+    pub change: String,
+    pub fact: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub severity: Severity,
+    pub direction: Direction,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttestationChange {
+    /// The controls it speaks for, as `framework:control`.
+    pub controls: Vec<String>,
+    pub attested_by: String,
+    /// `expired`, `withdrawn` (gone from the new bundle), `renewed` or
+    /// `new`.
+    pub change: String,
+    pub expires_before: Option<String>,
+    pub expires_after: Option<String>,
+    pub direction: Direction,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArtifactChange {
+    pub account_id: String,
+    pub report_id: String,
+    pub name: String,
+    /// `None`: not listed on that side.
+    pub version_before: Option<i64>,
+    pub version_after: Option<i64>,
+}

@@ -1,0 +1,213 @@
+//! How much a change matters and which way it goes; the rules are listed
+//! in the module docs of [`super`].
+
+use super::resources::Kind;
+use super::{Direction, Severity};
+use crate::controls::ControlStatus;
+
+/// Higher is better; statuses of one rank are alike.
+pub(super) fn rank(status: ControlStatus) -> u8 {
+    match status {
+        ControlStatus::Fail => 0,
+        ControlStatus::Incomplete | ControlStatus::Manual => 1,
+        ControlStatus::Pass | ControlStatus::NotApplicable => 2,
+    }
+}
+
+pub(super) fn direction(before: u8, after: u8) -> Direction {
+    match after.cmp(&before) {
+        std::cmp::Ordering::Less => Direction::Worse,
+        std::cmp::Ordering::Greater => Direction::Better,
+        std::cmp::Ordering::Equal => Direction::Neutral,
+    }
+}
+
+/// How much a failing finding of `check_id` matters.
+pub fn finding_severity(check_id: &str) -> Severity {
+    if check_id.starts_with("net.")
+        || check_id.starts_with("iam.root-")
+        || check_id == "remote.no-direct-admin"
+    {
+        Severity::High
+    } else if ["iam.", "mon.", "image.", "imds."]
+        .iter()
+        .any(|p| check_id.starts_with(p))
+    {
+        Severity::Medium
+    } else {
+        Severity::Low
+    }
+}
+
+/// Ports whose exposure to the world is most dangerous: remote
+/// administration and databases, as the network checks count them.
+fn dangerous_ports(rule: &str) -> bool {
+    use crate::assess::checks::network::{ADMIN_PORTS, DATABASE_PORTS};
+    let spec = rule.split(" from ").next().unwrap_or(rule);
+    if spec == "all traffic" || spec.ends_with("(all ports)") {
+        return true;
+    }
+    let range = spec.split(['/', ' ']).nth(1).unwrap_or("");
+    let (from, to) = match range.split_once('-') {
+        Some((a, b)) => (a.parse::<u16>().ok(), b.parse::<u16>().ok()),
+        None => (range.parse().ok(), range.parse().ok()),
+    };
+    let (Some(from), Some(to)) = (from, to) else {
+        return false;
+    };
+    ADMIN_PORTS
+        .iter()
+        .chain(DATABASE_PORTS.iter())
+        .any(|p| (from..=to).contains(p))
+}
+
+/// Severity and direction of one changed fact; see the module docs.
+pub(super) fn rate(
+    kind: Kind,
+    fact: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> (Severity, Direction) {
+    let appeared = before.is_none();
+    if kind == Kind::SecurityGroup && !fact.starts_with("outbound ") && !fact.starts_with("tag ") {
+        let world = fact.ends_with(" from 0.0.0.0/0") || fact.ends_with(" from ::/0");
+        if !world {
+            return (Severity::Low, Direction::Neutral);
+        }
+        let severity = if dangerous_ports(fact) {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let direction = if appeared {
+            Direction::Worse
+        } else {
+            Direction::Better
+        };
+        return (severity, direction);
+    }
+    // Switches that protect: on is good, off is worse.
+    let good = |v: Option<&str>| -> Option<bool> {
+        let v = v?;
+        Some(match fact {
+            "IMDS tokens" => v == "required",
+            "status" => v == "ENABLED",
+            _ => v.eq_ignore_ascii_case("true"),
+        })
+    };
+    let switch = matches!(
+        fact,
+        "MFA" | "logging" | "log file validation" | "IMDS tokens" | "status"
+    ) || (kind == Kind::Instance && fact == "public IP");
+    if !switch {
+        return (Severity::Low, Direction::Neutral);
+    }
+    if fact == "public IP" {
+        let direction = match (before, after) {
+            (None, Some(_)) => Direction::Worse,
+            (Some(_), None) => Direction::Better,
+            _ => Direction::Neutral,
+        };
+        return (Severity::Medium, direction);
+    }
+    let direction = match (good(before), good(after)) {
+        (Some(true), Some(false)) | (Some(true), None) => Direction::Worse,
+        (Some(false), Some(true)) | (None, Some(true)) => Direction::Better,
+        _ => Direction::Neutral,
+    };
+    (Severity::Medium, direction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_world_rule_on_an_admin_or_database_port_is_high_and_others_medium() {
+        let sg = Kind::SecurityGroup;
+        let added = |rule| rate(sg, rule, None, Some(""));
+        assert_eq!(
+            added("tcp/3389 from 0.0.0.0/0"),
+            (Severity::High, Direction::Worse)
+        );
+        assert_eq!(
+            added("tcp 3380-3395 from ::/0"),
+            (Severity::High, Direction::Worse)
+        );
+        assert_eq!(
+            added("all traffic from 0.0.0.0/0"),
+            (Severity::High, Direction::Worse)
+        );
+        assert_eq!(
+            added("tcp/443 from 0.0.0.0/0"),
+            (Severity::Medium, Direction::Worse)
+        );
+        assert_eq!(
+            added("tcp/3389 from 203.0.113.32/28"),
+            (Severity::Low, Direction::Neutral)
+        );
+        assert_eq!(
+            rate(sg, "tcp/5432 from 0.0.0.0/0", Some(""), None),
+            (Severity::High, Direction::Better)
+        );
+        assert_eq!(
+            rate(sg, "tag Owner", Some("a"), Some("b")),
+            (Severity::Low, Direction::Neutral)
+        );
+    }
+
+    #[test]
+    fn switches_that_protect_are_worse_when_turned_off() {
+        let user = Kind::User;
+        assert_eq!(
+            rate(user, "MFA", Some("true"), Some("false")),
+            (Severity::Medium, Direction::Worse)
+        );
+        assert_eq!(
+            rate(Kind::Trail, "logging", Some("false"), Some("true")),
+            (Severity::Medium, Direction::Better)
+        );
+        assert_eq!(
+            rate(
+                Kind::Instance,
+                "IMDS tokens",
+                Some("required"),
+                Some("optional")
+            ),
+            (Severity::Medium, Direction::Worse)
+        );
+        assert_eq!(
+            rate(Kind::Detector, "status", Some("ENABLED"), Some("DISABLED")),
+            (Severity::Medium, Direction::Worse)
+        );
+        assert_eq!(
+            rate(Kind::Instance, "type", Some("t3.micro"), Some("t3.large")),
+            (Severity::Low, Direction::Neutral)
+        );
+    }
+
+    #[test]
+    fn a_control_is_worse_only_when_it_moves_down_a_rank() {
+        let d = |a, b| direction(rank(a), rank(b));
+        assert_eq!(
+            d(ControlStatus::Pass, ControlStatus::Fail),
+            Direction::Worse
+        );
+        assert_eq!(
+            d(ControlStatus::Pass, ControlStatus::Incomplete),
+            Direction::Worse
+        );
+        assert_eq!(
+            d(ControlStatus::Manual, ControlStatus::Pass),
+            Direction::Better
+        );
+        assert_eq!(
+            d(ControlStatus::Incomplete, ControlStatus::Manual),
+            Direction::Neutral
+        );
+        assert_eq!(
+            d(ControlStatus::Pass, ControlStatus::NotApplicable),
+            Direction::Neutral
+        );
+    }
+}

@@ -1,0 +1,714 @@
+//! `auditpack diff` and `auditpack verify --chain`, through the real
+//! binary: the shipped sample against its next quarter (whose changes
+//! its README lists), refusals of bundles of other accounts or signers,
+//! and quarterly chains with a quarter removed or replaced.
+
+mod common;
+
+use common::{
+    Export, GLOBAL_CALLS, REGIONAL_CALLS, SAMPLE_DIR, allowed_line, auditpack, bundle_entry,
+    fixture_dir, keygen_as, poppler,
+};
+use serde_json::{Value, json};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const NEXT_DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/samples/nhs-trust-next-quarter"
+);
+const IDENTITY: &str = "compliance@northbridge.example";
+
+struct Fixture {
+    dir: PathBuf,
+    key: PathBuf,
+    public: PathBuf,
+    /// The sample (2026Q4), and its next quarter chained to it.
+    q4: PathBuf,
+    q1: PathBuf,
+}
+
+/// Imports `export` and seals it as `DIR/NAME.zip` with `key`, chained
+/// to `previous`, with `extra` options of `bundle`.
+fn collect_and_seal(
+    export: &Path,
+    dir: &Path,
+    name: &str,
+    key: &Path,
+    previous: Option<&Path>,
+    extra: &[String],
+) -> PathBuf {
+    let snapshot = dir.join(format!("{name}-snapshot"));
+    auditpack()
+        .args(["collect", "-q", "--force", "--from-exports"])
+        .arg(export)
+        .arg("--out")
+        .arg(&snapshot)
+        .assert()
+        .success();
+    let out = dir.join(format!("{name}.zip"));
+    let mut cmd = auditpack();
+    cmd.arg("bundle")
+        .arg(&snapshot)
+        .arg("--key")
+        .arg(key)
+        .arg("--out")
+        .arg(&out)
+        .args(["-q", "--force"])
+        .args(extra);
+    if let Some(previous) = previous {
+        cmd.arg("--previous").arg(previous);
+    }
+    cmd.assert().success();
+    out
+}
+
+/// Seals a sample folder with its own attestations and approved images.
+fn seal_folder(
+    sample: &str,
+    dir: &Path,
+    key: &Path,
+    name: &str,
+    previous: Option<&Path>,
+) -> PathBuf {
+    let extra = [
+        "--attestations".to_string(),
+        format!("{sample}/attestations.toml"),
+        "--approved-images".to_string(),
+        format!("{sample}/approved-images.toml"),
+    ];
+    let export = PathBuf::from(format!("{sample}/export"));
+    collect_and_seal(&export, dir, name, key, previous, &extra)
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let dir = fixture_dir("diff-");
+        let key = dir.join("key");
+        keygen_as(&key, IDENTITY).assert().success();
+        let q4 = seal_folder(SAMPLE_DIR, &dir, &key, "q4", None);
+        let q1 = seal_folder(NEXT_DIR, &dir, &key, "q1", Some(&q4));
+        Fixture {
+            public: dir.join("key.pub"),
+            dir,
+            key,
+            q4,
+            q1,
+        }
+    })
+}
+
+fn diff(old: &Path, new: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    let f = fixture();
+    auditpack()
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .arg("--key")
+        .arg(&f.public)
+        .args(args)
+        .assert()
+}
+
+fn json_of(assert: &assert_cmd::assert::Assert) -> Value {
+    serde_json::from_slice(&assert.get_output().stdout).expect("diff --json prints JSON")
+}
+
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+/// The parts of a drift the sample's README lists, in a form short
+/// enough to compare whole.
+fn summary(drift: &Value) -> Value {
+    let list = |v: &Value, f: &dyn Fn(&Value) -> Value| -> Value {
+        Value::Array(v.as_array().unwrap().iter().map(f).collect())
+    };
+    let finding = |f: &Value| json!([f["check_id"], f["resource_id"], f["severity"], f["after"]]);
+    let resource = |r: &Value| json!([r["kind"], r["account_id"], r["region"], r["id"]]);
+    json!({
+        "controls": list(&drift["controls"], &|c| {
+            json!([c["framework"], c["control_id"], c["from"], c["to"], c["direction"]])
+        }),
+        "new": list(&drift["findings"]["new"], &finding),
+        "resolved": list(&drift["findings"]["resolved"], &finding),
+        "persisting": drift["findings"]["persisting"].as_array().unwrap().len(),
+        "configuration": list(&drift["configuration"], &|c| {
+            json!([c["id"], c["change"], c["severity"], c["direction"]])
+        }),
+        "added": list(&drift["resources"]["added"], &resource),
+        "removed": list(&drift["resources"]["removed"], &resource),
+        "attestations": list(&drift["attestations"], &|a| {
+            json!([a["controls"], a["change"], a["expires_before"], a["expires_after"]])
+        }),
+        "artifact_reports": list(&drift["artifact_reports"], &|a| {
+            json!([a["account_id"], a["report_id"], a["version_before"], a["version_after"]])
+        }),
+        "regression": drift["regression"],
+    })
+}
+
+#[test]
+fn the_sample_and_its_next_quarter_differ_exactly_as_its_readme_lists() {
+    let f = fixture();
+    let drift = json_of(&diff(&f.q4, &f.q1, &["--json"]).success());
+    let (main, research) = ("210987654321", "480215379604");
+    let expected = json!({
+        "controls": [
+            ["cyber-essentials", "CE-SC-02", "fail", "incomplete", "better"],
+            ["cyber-essentials", "CE-UAC-08", "fail", "incomplete", "better"],
+            ["cyber-essentials", "CE-MP-01", "fail", "incomplete", "better"],
+            ["iso27001", "5.1", "manual", "pass", "better"],
+            ["iso27001", "5.7", "fail", "incomplete", "better"],
+            ["iso27001", "5.25", "fail", "incomplete", "better"],
+            ["iso27001", "8.7", "fail", "incomplete", "better"],
+        ],
+        "new": [["net.admin-ports-world", "sg-03f847dbfbf0a22b3", "high", "fail"]],
+        "resolved": [
+            ["net.admin-ports-world", "sg-04a9d7e3c1f5b2086", "high", "pass"],
+            ["net.all-ports-world", "sg-04a9d7e3c1f5b2086", "high", "pass"],
+            ["net.db-ports-world", "sg-04a9d7e3c1f5b2086", "high", "pass"],
+            ["iam.console-mfa", "r.patel", "medium", null],
+            ["iam.federation", "r.patel", "medium", null],
+            ["iam.password-policy-ce", main, "medium", "pass"],
+            ["mon.guardduty", main, "medium", null],
+        ],
+        "persisting": 40,
+        "configuration": [
+            ["sg-03f847dbfbf0a22b3", "+ tcp/3389 from 0.0.0.0/0", "high", "worse"],
+            ["sg-04a9d7e3c1f5b2086", "- all traffic from 0.0.0.0/0", "high", "better"],
+        ],
+        "added": [
+            ["user", main, "global", "svc-dspt-export"],
+            ["detector", main, "eu-west-1", "0c4e2a8f6b1d3e5a7c9b2d4f6a8e1c3b"],
+        ],
+        "removed": [["user", main, "global", "r.patel"]],
+        "attestations": [[["iso27001:5.1"], "renewed", "2026-06-01", "2028-01-19"]],
+        "artifact_reports": [
+            [main, "report-WPimYEf3DCafnEUv", 4, 5],
+            [research, "report-WPimYEf3DCafnEUv", 4, 5],
+        ],
+        "regression": true,
+    });
+    assert_eq!(
+        summary(&drift),
+        expected,
+        "{}",
+        serde_json::to_string_pretty(&summary(&drift)).unwrap()
+    );
+    assert_eq!(
+        drift["old"]["bag"],
+        "auditpack-210987654321-and-1-more-2026Q4"
+    );
+    assert_eq!(
+        drift["new"]["bag"],
+        "auditpack-210987654321-and-1-more-2027Q1"
+    );
+}
+
+#[test]
+fn people_see_the_new_world_rule_itself_grouped_by_severity() {
+    let f = fixture();
+    let out = diff(&f.q4, &f.q1, &[]).success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains(
+            "worse   sg-03f847dbfbf0a22b3 (nbch-jumphost-base) in 210987654321/eu-west-2: + tcp/3389 from 0.0.0.0/0"
+        ),
+        "{text}"
+    );
+    let controls = text.find("Controls whose status changed").expect(&text);
+    let iso = text.find("  ISO/IEC 27001:2022 Annex A\n").expect(&text);
+    let high = text.find("\n  high\n").expect(&text);
+    let medium = text.find("\n  medium\n").expect(&text);
+    assert!(controls < iso && iso < high && high < medium, "{text}");
+    assert!(
+        text.contains("Regression: 0 controls worse, 1 new failing finding"),
+        "{text}"
+    );
+}
+
+/// The text of the summary sealed in `bundle`, read by poppler.
+fn summary_text(bundle: &Path, dir: &Path) -> String {
+    let pdf = dir.join(format!(
+        "{}.pdf",
+        bundle.file_stem().unwrap().to_string_lossy()
+    ));
+    fs::write(&pdf, bundle_entry(bundle, "data/report/summary.pdf")).unwrap();
+    poppler("pdftotext", &[], &pdf)
+}
+
+#[test]
+fn the_next_quarters_summary_shows_the_changes_since_the_sample() {
+    let f = fixture();
+    let text = summary_text(&f.q1, &f.dir);
+    let at = text
+        .find("Changes since the previous bundle")
+        .expect("the section is there");
+    let section = &text[at..];
+    for expected in [
+        "q4.zip",
+        "auditpack-210987654321-and-1-more-2026Q4, as of 2026-11-30T09:17:40Z",
+        "Something got worse",
+        "better 5.1 Policies for information security: manual → pass",
+        "sg-03f847dbfbf0a22b3 (nbch-jumphost-base) in 210987654321/eu-west-2: + tcp/3389 from 0.0.0.0/0",
+        "40 failing findings in both bundles",
+        "renewed iso27001:5.1 by Hannah Kowalczyk",
+        "version 4 → 5",
+    ] {
+        assert!(section.contains(expected), "no `{expected}` in:\n{section}");
+    }
+    // A bundle sealed with no --previous has no such section.
+    let first = summary_text(&f.q4, &f.dir);
+    assert!(!first.contains("Changes since the previous bundle"));
+}
+
+#[test]
+fn a_previous_bundle_of_another_signer_is_named_but_not_compared() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other-key");
+    keygen_as(&other, IDENTITY).assert().success();
+    let before = seal_export(
+        dir.path(),
+        "before",
+        "2026-11-30T09:15:02+00:00",
+        &other,
+        None,
+    );
+    let after = seal_export(
+        dir.path(),
+        "after",
+        "2027-02-28T09:15:02+00:00",
+        &f.key,
+        Some(&before),
+    );
+    let text = summary_text(&after, dir.path());
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        squeezed.contains(
+            "could not be shown. Why: it does not verify under the key signing this bundle"
+        ),
+        "{squeezed}"
+    );
+}
+
+#[test]
+fn fail_on_regression_exits_1_on_a_new_failing_finding_and_0_on_none() {
+    let f = fixture();
+    diff(&f.q4, &f.q1, &["--fail-on", "regression"]).code(1);
+    // Going back: the controls that improved get worse again.
+    let back = diff(&f.q1, &f.q4, &["--json", "--fail-on", "regression"]).code(1);
+    let worse = json_of(&back)["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["direction"] == "worse")
+        .count();
+    assert_eq!(worse, 7);
+    let same = diff(&f.q4, &f.q4, &["--json", "--fail-on", "regression"]).success();
+    let drift = json_of(&same);
+    assert_eq!(drift["regression"], false);
+    assert_eq!(drift["controls"], json!([]));
+    assert_eq!(drift["configuration"], json!([]));
+}
+
+#[test]
+fn a_bundle_that_does_not_verify_is_not_compared() {
+    let f = fixture();
+    let other = f.dir.join("other-key");
+    keygen_as(&other, IDENTITY).assert().success();
+    let out = auditpack()
+        .arg("diff")
+        .arg(&f.q4)
+        .arg(&f.q1)
+        .arg("--key")
+        .arg(other.with_extension("pub"))
+        .assert()
+        .code(1);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("does not verify, so it is not compared"),
+        "{stderr}"
+    );
+    assert!(out.get_output().stdout.is_empty());
+}
+
+/// A one-account bundle of the test export, as of `generated`, signed
+/// with `key`.
+fn seal_export(
+    dir: &Path,
+    name: &str,
+    generated: &str,
+    key: &Path,
+    previous: Option<&Path>,
+) -> PathBuf {
+    let export = Export::new();
+    for (call, body) in GLOBAL_CALLS {
+        let body = body.replace("2026-11-30T09:15:02+00:00", generated);
+        export.call("global", call, &body);
+    }
+    for (call, body) in REGIONAL_CALLS {
+        export.call("eu-west-2", call, body);
+    }
+    collect_and_seal(export.root(), dir, name, key, previous, &[])
+}
+
+#[test]
+fn bundles_of_different_accounts_are_compared_only_when_asked() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let one = seal_export(dir.path(), "one", "2027-02-28T09:15:02+00:00", &f.key, None);
+    let refused = diff(&f.q4, &one, &[]).code(2);
+    let stderr = stderr_of(&refused);
+    assert!(
+        stderr.contains("covers accounts 210987654321 480215379604")
+            && stderr.contains("covers accounts 210987654321:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-different-accounts"), "{stderr}");
+    assert!(refused.get_output().stdout.is_empty());
+    let allowed = diff(&f.q4, &one, &["--json", "--allow-different-accounts"]).success();
+    let removed = json_of(&allowed)["resources"]["removed"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(removed > 0, "the research account's resources are gone");
+}
+
+#[test]
+fn bundles_of_different_signers_are_compared_only_when_asked() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let second = dir.path().join("second-key");
+    keygen_as(&second, IDENTITY).assert().success();
+    let signers = dir.path().join("allowed_signers");
+    fs::write(
+        &signers,
+        allowed_line(IDENTITY, &f.public) + &allowed_line(IDENTITY, &second.with_extension("pub")),
+    )
+    .unwrap();
+    let a = seal_export(dir.path(), "a", "2026-11-30T09:15:02+00:00", &f.key, None);
+    let b = seal_export(
+        dir.path(),
+        "b",
+        "2027-02-28T09:15:02+00:00",
+        &second,
+        Some(&a),
+    );
+    let run = |extra: &[&str]| {
+        auditpack()
+            .arg("diff")
+            .arg(&a)
+            .arg(&b)
+            .arg("--allowed-signers")
+            .arg(&signers)
+            .args(["--identity", IDENTITY])
+            .args(extra)
+            .assert()
+    };
+    let refused = run(&[]).code(2);
+    let stderr = stderr_of(&refused);
+    let fingerprint = |key: &Path| {
+        let out = keygen_fingerprint(key);
+        assert!(stderr.contains(&out), "{stderr} should name {out}");
+    };
+    fingerprint(&f.public);
+    fingerprint(&second.with_extension("pub"));
+    assert!(stderr.contains("--allow-different-signers"), "{stderr}");
+    run(&["--allow-different-signers"]).success();
+}
+
+/// The fingerprint auditpack prints for a public key, as `verify` shows
+/// a bundle's signer.
+fn keygen_fingerprint(public: &Path) -> String {
+    auditpack::sign::fingerprint(&auditpack::sign::load_public(public).unwrap())
+}
+
+// Chains
+
+/// Four quarterly bundles of 2026, each chained to the one before.
+struct Chain {
+    dir: tempfile::TempDir,
+    quarters: Vec<PathBuf>,
+}
+
+fn chain() -> Chain {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let mut quarters: Vec<PathBuf> = Vec::new();
+    for (i, day) in ["2026-03-30", "2026-06-29", "2026-09-28", "2026-12-28"]
+        .iter()
+        .enumerate()
+    {
+        let generated = format!("{day}T09:15:02+00:00");
+        let previous = quarters.last().cloned();
+        let name = format!("q{}", i + 1);
+        quarters.push(seal_export(
+            dir.path(),
+            &name,
+            &generated,
+            &f.key,
+            previous.as_deref(),
+        ));
+    }
+    Chain { dir, quarters }
+}
+
+fn verify_chain(files: &[&PathBuf]) -> (i32, Value, String) {
+    let f = fixture();
+    let json = auditpack()
+        .args(["verify", "--chain", "--json", "--key"])
+        .arg(&f.public)
+        .args(files)
+        .output()
+        .unwrap();
+    let text = auditpack()
+        .args(["verify", "--chain", "--key"])
+        .arg(&f.public)
+        .args(files)
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), text.status.code());
+    (
+        json.status.code().unwrap(),
+        serde_json::from_slice(&json.stdout).unwrap(),
+        String::from_utf8_lossy(&text.stdout).into_owned(),
+    )
+}
+
+fn breaks(report: &Value) -> Vec<(String, String)> {
+    let name = |v: &Value| {
+        Path::new(v.as_str().unwrap_or(""))
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    report["breaks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (name(&b["previous_file"]), name(&b["file"])))
+        .collect()
+}
+
+#[test]
+fn four_chained_quarters_hold() {
+    let c = chain();
+    let q: Vec<&PathBuf> = c.quarters.iter().collect();
+    let (code, report, text) = verify_chain(&q);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(report["holds"], true);
+    assert!(
+        text.starts_with("CHAIN HOLDS: 4 bundles, 2026Q1 to 2026Q4"),
+        "{text}"
+    );
+    // What each bundle records is the SHA-256 of the previous zip's bytes.
+    let links = report["links"].as_array().unwrap();
+    assert_eq!(links[0]["previous_sha256"], "none");
+    for pair in links.windows(2) {
+        assert_eq!(pair[1]["previous_sha256"], pair[0]["sha256"]);
+    }
+    let second = sha256(&fs::read(q[1]).unwrap());
+    assert_eq!(links[1]["sha256"], second);
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[test]
+fn a_chain_with_a_quarter_removed_is_broken_at_that_link() {
+    let c = chain();
+    let q = &c.quarters;
+    let (code, report, text) = verify_chain(&[&q[0], &q[2], &q[3]]);
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(
+        breaks(&report),
+        vec![
+            ("q1.zip".to_string(), "q3.zip".to_string()),
+            ("q1.zip".to_string(), "q3.zip".to_string())
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains("1 quarter is missing between 2026Q1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the bundle it was chained to is missing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_chain_with_a_quarter_replaced_is_broken_after_it() {
+    let f = fixture();
+    let c = chain();
+    let q = &c.quarters;
+    // Another Q2, sealed again from other evidence and chained to Q1.
+    let other = seal_export(
+        c.dir.path(),
+        "q2-other",
+        "2026-06-30T10:00:00+00:00",
+        &f.key,
+        Some(&q[0]),
+    );
+    let (code, report, text) = verify_chain(&[&q[0], &other, &q[2], &q[3]]);
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(
+        breaks(&report),
+        vec![("q2-other.zip".to_string(), "q3.zip".to_string())],
+        "{text}"
+    );
+    assert!(text.contains("q2-other.zip was replaced"), "{text}");
+}
+
+#[test]
+fn a_chain_with_a_bundle_of_an_untrusted_signer_is_broken_there() {
+    let c = chain();
+    let q = &c.quarters;
+    let other = c.dir.path().join("other-key");
+    keygen_as(&other, IDENTITY).assert().success();
+    let forged = seal_export(
+        c.dir.path(),
+        "q2-forged",
+        "2026-06-29T09:15:02+00:00",
+        &other,
+        Some(&q[0]),
+    );
+    let (code, report, text) = verify_chain(&[&q[0], &forged]);
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(
+        breaks(&report),
+        vec![(String::new(), "q2-forged.zip".to_string())]
+    );
+    assert!(text.contains("q2-forged.zip: does not verify"), "{text}");
+}
+
+#[test]
+fn a_chain_of_a_file_that_is_not_there_cannot_run() {
+    let f = fixture();
+    let out = auditpack()
+        .args(["verify", "--chain", "--key"])
+        .arg(&f.public)
+        .arg(&f.q4)
+        .arg(f.dir.join("no-such.zip"))
+        .assert()
+        .code(2);
+    assert!(stderr_of(&out).contains("no-such.zip"));
+}
+
+#[test]
+fn diff_with_no_trusted_signer_cannot_run() {
+    let f = fixture();
+    let out = auditpack()
+        .arg("diff")
+        .arg(&f.q4)
+        .arg(&f.q1)
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("--key KEY.pub"), "{stderr}");
+    assert!(out.get_output().stdout.is_empty());
+}
+
+#[test]
+fn bundles_given_newest_first_are_compared_as_given_with_a_warning() {
+    let f = fixture();
+    let out = diff(&f.q1, &f.q4, &["--json"]).success();
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("later than") && stderr.contains("as given"),
+        "{stderr}"
+    );
+    assert_eq!(json_of(&out)["old"]["as_of"], "2027-02-28T09:17:40Z");
+}
+
+#[test]
+fn report_draws_the_changes_again_when_given_the_previous_bundle() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let render = |name: &str, extra: &[&Path]| {
+        let pdf = dir.path().join(name);
+        let mut cmd = auditpack();
+        cmd.arg("report")
+            .arg(&f.q1)
+            .arg("--out")
+            .arg(&pdf)
+            .arg("--key")
+            .arg(&f.public)
+            .arg("-q");
+        for previous in extra {
+            cmd.arg("--previous").arg(previous);
+        }
+        cmd.assert().success();
+        poppler("pdftotext", &[], &pdf)
+    };
+    let with = render("with.pdf", &[&f.q4]);
+    assert!(with.contains("Changes since the previous bundle"), "{with}");
+    assert!(with.contains("+ tcp/3389 from 0.0.0.0/0"), "{with}");
+    let without = render("without.pdf", &[]);
+    assert!(!without.contains("Changes since the previous bundle"));
+    auditpack()
+        .arg("report")
+        .arg(&f.q1)
+        .arg("--out")
+        .arg(dir.path().join("missing.pdf"))
+        .arg("--key")
+        .arg(&f.public)
+        .arg("--previous")
+        .arg(dir.path().join("no-such.zip"))
+        .assert()
+        .code(2);
+    assert!(!dir.path().join("missing.pdf").exists());
+}
+
+#[test]
+fn the_readmes_quarterly_drift_commands_run_as_written() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Quarterly drift")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the README has a Quarterly drift section");
+    let commands: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("cargo run -- "))
+        .collect();
+    assert_eq!(commands.len(), 5, "{commands:?}");
+    // The same commands, with `out/` moved into a temporary folder.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = format!("{}/out/", tmp.path().display());
+    let mut outputs = Vec::new();
+    for command in commands {
+        let args: Vec<String> = command
+            .split_whitespace()
+            .map(|a| a.replace("out/", &out))
+            .collect();
+        let output = auditpack()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        outputs.push(String::from_utf8_lossy(&output.stdout).into_owned());
+    }
+    assert!(
+        outputs[3].contains(": + tcp/3389 from 0.0.0.0/0"),
+        "{}",
+        outputs[3]
+    );
+    assert!(
+        outputs[4].starts_with("CHAIN HOLDS: 2 bundles, 2026Q4 to 2027Q1"),
+        "{}",
+        outputs[4]
+    );
+}
