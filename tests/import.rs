@@ -509,3 +509,96 @@ fn a_utf8_byte_order_mark_is_read_and_utf16_is_refused_with_advice() {
     fs::write(&path, utf16).unwrap();
     refused(&export, "list-users.json: is UTF-16 text");
 }
+
+/// The bytes of the Artifact report the tests attach.
+const REPORT_PDF: &str = "%PDF-1.4 report";
+
+fn with_downloaded_report(export: &Export, recorded_sha256: &str) {
+    export.call(
+        "global",
+        "artifact/get-report/report-abc",
+        &format!(
+            r#"{{"reportId": "report-abc", "version": 3, "name": "ISO/IEC 27001:2022 Certification",
+                "document": "report-abc.pdf", "sha256": "{recorded_sha256}", "bytes": 15,
+                "termsAccepted": true}}"#
+        ),
+    );
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes))
+}
+
+#[test]
+fn a_downloaded_artifact_report_is_kept_beside_its_record() {
+    let export = Export::complete("eu-west-2");
+    with_downloaded_report(&export, &sha256_hex(REPORT_PDF.as_bytes()));
+    export.file(
+        &format!("{ACCOUNT}/global/artifact/get-report/report-abc.pdf"),
+        REPORT_PDF,
+    );
+    let out = tempfile::tempdir().unwrap();
+    let snapshot = out.path().join("snap");
+    collect(&export, &snapshot).success();
+
+    let copied = fs::read(snapshot.join(format!(
+        "{ACCOUNT}/global/artifact/get-report/report-abc.pdf"
+    )))
+    .unwrap();
+    assert_eq!(copied, REPORT_PDF.as_bytes());
+    let log = log(&snapshot);
+    let entries = log["entries"].as_array().unwrap();
+    let downloads: Vec<_> = entries
+        .iter()
+        .filter(|e| e["operation"] == "get-report")
+        .collect();
+    assert_eq!(downloads.len(), 1, "one entry, for the record, not the PDF");
+    assert_eq!(downloads[0]["status"], "ok");
+    assert_eq!(downloads[0]["resource"], "report-abc");
+}
+
+#[test]
+fn reports_not_downloaded_are_not_missing() {
+    let export = Export::complete("eu-west-2");
+    let out = tempfile::tempdir().unwrap();
+    let snapshot = out.path().join("snap");
+    collect(&export, &snapshot).success();
+    let log = log(&snapshot);
+    assert!(
+        log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["service"] != "auditmanager" && e["operation"] != "get-report")
+    );
+}
+
+#[test]
+fn a_report_that_is_not_the_one_its_record_describes_is_refused() {
+    let export = Export::complete("eu-west-2");
+    with_downloaded_report(&export, &sha256_hex(b"the report as downloaded"));
+    export.file(
+        &format!("{ACCOUNT}/global/artifact/get-report/report-abc.pdf"),
+        REPORT_PDF,
+    );
+    let out = tempfile::tempdir().unwrap();
+    let snapshot = out.path().join("snap");
+    collect(&export, &snapshot)
+        .code(2)
+        .stderr(predicate::str::contains("get-report/report-abc.pdf"))
+        .stderr(predicate::str::contains("but its record says"));
+    assert!(!snapshot.exists());
+}
+
+#[test]
+fn a_report_record_without_its_report_is_refused() {
+    let export = Export::complete("eu-west-2");
+    with_downloaded_report(&export, &sha256_hex(REPORT_PDF.as_bytes()));
+    let out = tempfile::tempdir().unwrap();
+    collect(&export, &out.path().join("snap"))
+        .code(2)
+        .stderr(predicate::str::contains("get-report/report-abc.json"))
+        .stderr(predicate::str::contains(
+            "records a document that is not beside it",
+        ));
+}

@@ -188,6 +188,11 @@ impl Emulator {
     fn requests(&self, service: &str, operation: &str, region: &str) -> u64 {
         find_count(&self.calls(), service, operation, region)
     }
+
+    /// What the emulator seeded, as it wrote it.
+    fn seed(&self) -> Value {
+        read_json(&self.dir.path().join("seed.json"))
+    }
 }
 
 impl Drop for Emulator {
@@ -708,4 +713,132 @@ fn a_region_that_is_not_a_region_name_is_refused_before_any_call() {
         stderr.contains("`eu-west2` is not a region name"),
         "{stderr}"
     );
+}
+
+#[test]
+fn artifact_reports_asked_for_are_downloaded_with_their_sha256_recorded() {
+    let Some(emulator) = Emulator::start(
+        "artifact_reports_asked_for_are_downloaded_with_their_sha256_recorded",
+        json!([]),
+    ) else {
+        return;
+    };
+    let seed = emulator.seed();
+    let reports = seed["artifact"]["reports"].as_array().unwrap();
+    let by_name = &reports[1];
+    let by_id = &reports[2];
+    let work = tempfile::tempdir().unwrap();
+    let live = work.path().join("live");
+    let selectors = format!(
+        "{},{}",
+        by_name["name"].as_str().unwrap().to_uppercase(),
+        by_id["id"].as_str().unwrap()
+    );
+    let done = emulator.collect(&live, &["--download-artifact-report", &selectors]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+
+    let folder = live.join(format!("{ACCOUNT}/global/artifact/get-report"));
+    let mut downloaded: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    downloaded.sort();
+    assert_eq!(downloaded.len(), 4, "{downloaded:?}");
+    for report in [by_name, by_id] {
+        let id = report["id"].as_str().unwrap();
+        let record = read_json(&folder.join(format!("{id}.json")));
+        let pdf = std::fs::read(folder.join(format!("{id}.pdf"))).unwrap();
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&pdf));
+        assert_eq!(record["sha256"], sha);
+        assert_eq!(record["sha256"], report["download_sha256"]);
+        assert_eq!(record["version"], report["version"]);
+        assert_eq!(record["termsAccepted"], true);
+        assert!(pdf.starts_with(b"%PDF"));
+        let log = log(&live);
+        let entry = log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["operation"] == "get-report" && e["resource"] == id)
+            .expect("the download is logged");
+        assert_eq!(entry["status"], "ok");
+    }
+    // The link AWS hands out is a credential while it lasts: never kept.
+    for file in tree(&live) {
+        let text = String::from_utf8_lossy(&std::fs::read(live.join(&file)).unwrap()).into_owned();
+        assert!(
+            !text.contains("artifact-download"),
+            "{file} keeps the download link"
+        );
+    }
+}
+
+#[test]
+fn an_audit_manager_assessment_s_evidence_folders_are_imported() {
+    let Some(emulator) = Emulator::start(
+        "an_audit_manager_assessment_s_evidence_folders_are_imported",
+        json!([]),
+    ) else {
+        return;
+    };
+    let seed = emulator.seed();
+    let (assessment, folders) = seed["auditmanager"]["assessments"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let live = work.path().join("live");
+    let done = emulator.collect(&live, &["--audit-manager-assessment", assessment]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+
+    let base = live.join(format!("{ACCOUNT}/global/auditmanager"));
+    let listing = read_json(&base.join(format!(
+        "get-evidence-folders-by-assessment/{assessment}.json"
+    )));
+    assert_eq!(
+        listing["evidenceFolders"].as_array().unwrap().len(),
+        folders.as_array().unwrap().len()
+    );
+    for folder in folders.as_array().unwrap() {
+        let id = folder["id"].as_str().unwrap();
+        let evidence = read_json(&base.join(format!("get-evidence-by-evidence-folder/{id}.json")));
+        let got: Vec<&Value> = evidence["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["id"])
+            .collect();
+        let want: Vec<&Value> = folder["evidence_ids"].as_array().unwrap().iter().collect();
+        assert_eq!(got, want);
+    }
+
+    // An assessment Audit Manager does not know is logged, not fatal.
+    let other = work.path().join("other");
+    let done = emulator.collect(
+        &other,
+        &["--audit-manager-assessment", "no-such-assessment"],
+    );
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let log = log(&other);
+    let entry = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["service"] == "auditmanager")
+        .expect("the call is logged");
+    assert_eq!(entry["status"], "not-found");
 }

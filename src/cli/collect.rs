@@ -72,6 +72,27 @@ pub struct SourceArgs {
           value_parser = clap::value_parser!(u16).range(1..=256),
           conflicts_with = "from_exports")]
     pub max_in_flight: u16,
+
+    /// AWS Artifact report to download, by ID or name, repeatable or
+    /// comma-separated: its terms are accepted for you, and the PDF is kept
+    /// in the snapshot with its SHA-256 (live collection).
+    #[arg(
+        long = "download-artifact-report",
+        value_name = "REPORT",
+        value_delimiter = ',',
+        conflicts_with = "from_exports"
+    )]
+    pub artifact_reports: Vec<String>,
+
+    /// Audit Manager assessment whose evidence folders to import as further
+    /// evidence, repeatable (live collection).
+    #[arg(
+        long = "audit-manager-assessment",
+        value_name = "ID",
+        value_delimiter = ',',
+        conflicts_with = "from_exports"
+    )]
+    pub audit_manager_assessments: Vec<String>,
 }
 
 impl SourceArgs {
@@ -107,6 +128,8 @@ impl SourceArgs {
                 Regions::Named(self.regions.clone())
             },
             max_in_flight: usize::from(self.max_in_flight),
+            artifact_reports: self.artifact_reports.clone(),
+            audit_manager_assessments: self.audit_manager_assessments.clone(),
         };
         let collected = if quiet {
             live::collect(&options, &Silent)?

@@ -91,6 +91,7 @@ pub(crate) fn import_as(
         })?;
     let mut calls = read_calls(root, &scan.found, &staged, &mut scan.problems)?;
     check_accounts(root, &calls, &mut scan.problems);
+    check_documents(root, &calls, &mut scan.problems);
     if !scan.problems.is_empty() {
         return Err(CollectError::BadFiles(scan.problems));
     }
@@ -139,6 +140,8 @@ fn overlaps(input: &Path, output: &Path) -> bool {
 enum Kind {
     Output,
     Failure,
+    /// A document an answer records, stored beside it (an Artifact PDF).
+    Document,
 }
 
 /// A file of the export that is a call auditpack reads.
@@ -255,7 +258,7 @@ impl Scan {
             (None, _, _) => self.skip(path, "not a call auditpack reads"),
             (Some(op), Some(file_kind), EntryKind::File) => match op.cardinality {
                 Cardinality::Single => self.found.push(place.found(op, None, file_kind, path)),
-                Cardinality::PerResource { .. } => self.problem(
+                Cardinality::PerResource { .. } | Cardinality::OnRequest { .. } => self.problem(
                     root,
                     path,
                     format!(
@@ -273,7 +276,9 @@ impl Scan {
                 ),
             ),
             (Some(op), None, EntryKind::Dir) => match op.cardinality {
-                Cardinality::PerResource { .. } => self.resources(root, place, op, path)?,
+                Cardinality::PerResource { .. } | Cardinality::OnRequest { .. } => {
+                    self.resources(root, place, op, path)?
+                }
                 Cardinality::Single => self.problem(
                     root,
                     path,
@@ -295,8 +300,21 @@ impl Scan {
         op: &'static Operation,
         dir: &str,
     ) -> Result<(), CollectError> {
+        let document = match op.cardinality {
+            Cardinality::OnRequest { document } => document,
+            _ => None,
+        };
         for (name, kind) in list(&root.join(dir))? {
             let path = format!("{dir}/{name}");
+            let attached = document.and_then(|ext| {
+                let stem = name.strip_suffix(ext)?.strip_suffix('.')?;
+                (!stem.is_empty()).then_some(stem)
+            });
+            if let (Some(stem), EntryKind::File) = (attached, kind) {
+                self.found
+                    .push(place.found(op, Some(stem.to_string()), Kind::Document, &path));
+                continue;
+            }
             match (split_kind(&name), kind) {
                 ((stem, Some(file_kind)), EntryKind::File) if !stem.is_empty() => self
                     .found
@@ -417,6 +435,17 @@ struct Call {
     detail: Option<String>,
 }
 
+/// A call, by account, scope, service, operation and resource; and
+/// whether the file is the document the call's answer records.
+type CallKey = (
+    String,
+    String,
+    &'static str,
+    &'static str,
+    Option<String>,
+    bool,
+);
+
 /// Reads, checks and copies every call's file.
 fn read_calls(
     root: &Path,
@@ -425,7 +454,7 @@ fn read_calls(
     problems: &mut Vec<FileProblem>,
 ) -> Result<Vec<Call>, CollectError> {
     let mut calls = Vec::with_capacity(found.len());
-    let mut seen: BTreeMap<(String, String, &str, &str, Option<String>), String> = BTreeMap::new();
+    let mut seen: BTreeMap<CallKey, String> = BTreeMap::new();
     for found in found {
         let key = (
             found.account.clone(),
@@ -433,6 +462,7 @@ fn read_calls(
             found.op.service,
             found.op.operation,
             found.resource.clone(),
+            found.kind == Kind::Document,
         );
         if let Some(other) = seen.insert(key, found.relative.clone()) {
             problems.push(FileProblem {
@@ -473,6 +503,7 @@ fn read_calls(
                 Err(problem) => problems.push(FileProblem { path, problem }),
             },
             Kind::Failure => call.error_text = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Kind::Document => {}
         }
         staged
             .write_file(&found.relative, &bytes)
@@ -502,6 +533,54 @@ fn shorten(token: &str) -> String {
         format!("{}…", token.chars().take(24).collect::<String>())
     } else {
         token.to_string()
+    }
+}
+
+/// A document stored beside an answer (an Artifact report's PDF) must be
+/// the one the answer records: its SHA-256 is the only digest there is of
+/// it. A document with no answer beside it is not evidence of anything.
+fn check_documents(root: &Path, calls: &[Call], problems: &mut Vec<FileProblem>) {
+    let same_call = |a: &Found, b: &Found| {
+        a.account == b.account
+            && a.scope == b.scope
+            && std::ptr::eq(a.op, b.op)
+            && a.resource == b.resource
+    };
+    for document in calls.iter().filter(|c| c.found.kind == Kind::Document) {
+        let record = calls
+            .iter()
+            .find(|c| c.found.kind == Kind::Output && same_call(&c.found, &document.found));
+        let recorded = record.and_then(|r| r.document.as_ref()?.document_sha256());
+        let problem = match (record, recorded) {
+            (None, _) => Some(format!(
+                "no `{}.json` beside it records this document",
+                document.found.resource.as_deref().unwrap_or_default()
+            )),
+            (Some(_), Some(sha)) if sha.eq_ignore_ascii_case(&document.sha256) => None,
+            (Some(_), recorded) => Some(format!(
+                "has SHA-256 {}, but its record says {}; download it again",
+                document.sha256,
+                recorded.unwrap_or("nothing")
+            )),
+        };
+        if let Some(problem) = problem {
+            problems.push(FileProblem {
+                path: root.join(&document.found.relative),
+                problem,
+            });
+        }
+    }
+    for record in calls.iter().filter(|c| c.found.kind == Kind::Output) {
+        let wants = record.document.as_ref().and_then(Document::document_sha256);
+        let beside = calls
+            .iter()
+            .any(|c| c.found.kind == Kind::Document && same_call(&c.found, &record.found));
+        if wants.is_some() && !beside {
+            problems.push(FileProblem {
+                path: root.join(&record.found.relative),
+                problem: "records a document that is not beside it".into(),
+            });
+        }
     }
 }
 
@@ -649,6 +728,7 @@ fn expected_calls(
         c.found.scope == scope
             && c.found.op.service == op.service
             && c.found.op.operation == op.operation
+            && c.found.kind != Kind::Document
     };
     match op.cardinality {
         Cardinality::Single => match calls.iter().find(here) {
@@ -675,6 +755,11 @@ fn expected_calls(
             for resource in expected.difference(&present) {
                 entries.push(missing(account, scope, op, Some(resource.clone())));
             }
+        }
+        Cardinality::OnRequest { .. } => {
+            let mut found: Vec<&&Call> = calls.iter().filter(here).collect();
+            found.sort_by(|a, b| a.found.resource.cmp(&b.found.resource));
+            entries.extend(found.into_iter().map(|call| call_entry(call, notes)));
         }
     }
 }

@@ -28,6 +28,14 @@ pub enum Cardinality {
         /// resources.
         listed_by: &'static str,
     },
+    /// Once for every resource the user asked for (an AWS Artifact report
+    /// to download, an Audit Manager assessment): stored as
+    /// `SERVICE/OPERATION/RESOURCE.json`. Never expected, so never missing.
+    OnRequest {
+        /// The extension of a document stored beside each answer
+        /// (`RESOURCE.pdf`), whose SHA-256 the answer records.
+        document: Option<&'static str>,
+    },
 }
 
 /// One AWS call auditpack reads.
@@ -81,6 +89,22 @@ const fn per_resource(
     }
 }
 
+const fn on_request(
+    scope: Scope,
+    service: &'static str,
+    operation: &'static str,
+    document: Option<&'static str>,
+    shape: Shape,
+) -> Operation {
+    Operation {
+        scope,
+        service,
+        operation,
+        cardinality: Cardinality::OnRequest { document },
+        shape,
+    }
+}
+
 use Scope::{Global, Regional};
 
 /// Every call auditpack collects, global calls first, in a stable order
@@ -128,6 +152,31 @@ pub static OPERATIONS: &[Operation] = &[
         Shape::TrustedAdvisorCheckResult,
     ),
     single(Global, "artifact", "list-reports", Shape::ArtifactReports),
+    // A report downloaded with its terms accepted: what auditpack records
+    // of it (the CLI prints only a link that expires within minutes), and
+    // the PDF itself beside it.
+    on_request(
+        Global,
+        "artifact",
+        "get-report",
+        Some("pdf"),
+        Shape::ArtifactDownload,
+    ),
+    // An Audit Manager assessment's evidence, read in the home region.
+    on_request(
+        Global,
+        "auditmanager",
+        "get-evidence-folders-by-assessment",
+        None,
+        Shape::EvidenceFolders,
+    ),
+    on_request(
+        Global,
+        "auditmanager",
+        "get-evidence-by-evidence-folder",
+        None,
+        Shape::FolderEvidence,
+    ),
     single(
         Regional,
         "ec2",

@@ -31,6 +31,9 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 /// instance role answers well within it.
 const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long a report download may take to start, and to finish.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// The session name CloudTrail records for calls made under `--role-arn`.
 const SESSION_NAME: &str = "auditpack-collect";
 
@@ -181,4 +184,49 @@ async fn check_credentials(config: &SdkConfig, access: &Access) -> Result<(), Li
             }
         }
     }
+}
+
+/// Downloads a document from a link AWS handed out (a presigned S3 URL),
+/// through the same HTTPS client and proxy settings as every other call.
+pub async fn download(url: &str) -> Result<Vec<u8>, super::call::Failure> {
+    use super::call::Failure;
+    use aws_smithy_runtime_api::client::http::HttpConnector;
+    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+    use aws_smithy_types::byte_stream::ByteStream;
+
+    let connector = Connector::builder()
+        .proxy_config(ProxyConfig::from_env())
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build();
+    let request = HttpRequest::get(url)
+        .map_err(|e| Failure::local(format!("AWS gave a link that is not a URL: {e}")))?;
+    let unreachable = |e: &(dyn std::error::Error + 'static)| Failure {
+        unreachable: true,
+        ..Failure::local(format!("the download failed: {}", super::call::chain(e)))
+    };
+    let response = tokio::time::timeout(DOWNLOAD_TIMEOUT, connector.call(request))
+        .await
+        .map_err(|_| Failure {
+            unreachable: true,
+            ..Failure::local("the download did not start in time")
+        })?
+        .map_err(|e| unreachable(&e))?;
+    let status = response.status().as_u16();
+    let body = tokio::time::timeout(
+        DOWNLOAD_TIMEOUT,
+        ByteStream::new(response.into_body()).collect(),
+    )
+    .await
+    .map_err(|_| Failure {
+        unreachable: true,
+        ..Failure::local("the download did not finish in time")
+    })?
+    .map_err(|e| unreachable(&e))?;
+    if !(200..300).contains(&status) {
+        return Err(Failure {
+            http_status: Some(status),
+            ..Failure::local(format!("the download answered HTTP {status}"))
+        });
+    }
+    Ok(body.into_bytes().to_vec())
 }

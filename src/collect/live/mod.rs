@@ -63,6 +63,11 @@ pub struct LiveOptions {
     pub regions: Regions,
     /// Requests in flight at once, across every region and service.
     pub max_in_flight: usize,
+    /// AWS Artifact reports to download, their terms accepted: by report
+    /// ID or by name.
+    pub artifact_reports: Vec<String>,
+    /// Audit Manager assessments whose evidence folders to import.
+    pub audit_manager_assessments: Vec<String>,
 }
 
 /// Requests in flight when the user does not say: enough to keep two
@@ -201,6 +206,8 @@ pub struct Record {
     resource: Option<String>,
     outcome: Result<Value, Failure>,
     effort: Effort,
+    /// A document the answer records, stored beside it (an Artifact PDF).
+    document: Option<Vec<u8>>,
 }
 
 impl Record {
@@ -217,6 +224,14 @@ impl Record {
             resource: None,
             outcome,
             effort,
+            document: None,
+        }
+    }
+
+    fn with_document(self, document: Vec<u8>) -> Record {
+        Record {
+            document: Some(document),
+            ..self
         }
     }
 
@@ -268,6 +283,9 @@ fn safe_name(name: &str, scope: &Scope) -> bool {
 struct Group {
     region: String,
     service: &'static str,
+    /// What the user asked this group for: reports to download,
+    /// assessments to import.
+    wanted: Vec<String>,
     /// The configuration's region for these calls: the group's own region,
     /// or for account-wide calls the home region (or us-east-1, where
     /// Trusted Advisor and Artifact live).
@@ -303,8 +321,17 @@ async fn gather(
         group(GLOBAL, "iam", &home),
         group(GLOBAL, "s3control", &home),
         group(GLOBAL, "support", &us_east_1),
-        group(GLOBAL, "artifact", &us_east_1),
+        Group {
+            wanted: options.artifact_reports.clone(),
+            ..group(GLOBAL, "artifact", &us_east_1)
+        },
     ];
+    if !options.audit_manager_assessments.is_empty() {
+        groups.push(Group {
+            wanted: options.audit_manager_assessments.clone(),
+            ..group(GLOBAL, "auditmanager", &home)
+        });
+    }
     for region in &regions {
         let config = aws::in_region(&home, region);
         groups.push(group(region, "ec2", &config));
@@ -339,6 +366,7 @@ fn group(region: &str, service: &'static str, config: &SdkConfig) -> Group {
     Group {
         region: region.to_string(),
         service,
+        wanted: Vec::new(),
         config: config.clone(),
     }
 }
@@ -358,7 +386,8 @@ async fn run_group(group: &Group, caller: &Caller, account: &str) -> Vec<Record>
         "iam" => iam::collect(&scope).await,
         "s3control" => vec![monitoring::public_access_block(&scope).await],
         "support" => provider::trusted_advisor(&scope).await,
-        "artifact" => vec![provider::artifact_reports(&scope).await],
+        "artifact" => provider::artifact(&scope, &group.wanted).await,
+        "auditmanager" => provider::audit_manager(&scope, &group.wanted).await,
         "ec2" => ec2::collect(&scope).await,
         _ => monitoring::collect(&scope).await,
     };
@@ -489,6 +518,10 @@ fn write_snapshot(
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         }
         std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
+        if let Some(document) = &record.document {
+            let beside = path.with_extension("pdf");
+            std::fs::write(&beside, document).map_err(|e| io(&beside, e))?;
+        }
         notes.insert(
             relative,
             CallNote {

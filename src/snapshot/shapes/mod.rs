@@ -183,6 +183,9 @@ shapes! {
     TrustedAdvisorChecks => TrustedAdvisorChecks,
     TrustedAdvisorCheckResult => TrustedAdvisorCheckResultOutput,
     ArtifactReports => ArtifactReports,
+    ArtifactDownload => ArtifactDownload,
+    EvidenceFolders => EvidenceFolders,
+    FolderEvidence => FolderEvidence,
     SecurityGroups => SecurityGroups,
     Instances => Instances,
     Images => Images,
@@ -231,6 +234,11 @@ pub(crate) trait Facts {
     fn validate(&self) -> Result<(), ShapeError> {
         Ok(())
     }
+
+    /// The SHA-256 this answer records of the document stored beside it.
+    fn document_sha256(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl Document {
@@ -252,6 +260,11 @@ impl Document {
     /// Checks the parts of a document that its type cannot express.
     pub fn validate(&self) -> Result<(), ShapeError> {
         self.facts().validate()
+    }
+
+    /// The SHA-256 this answer records of the document stored beside it.
+    pub fn document_sha256(&self) -> Option<&str> {
+        self.facts().document_sha256()
     }
 }
 

@@ -125,3 +125,80 @@ impl Facts for ArtifactReports {
         token(&self.next_token)
     }
 }
+
+/// An AWS Artifact report downloaded for the snapshot, its terms accepted.
+/// AWS publishes no digest of its reports, so auditpack records the SHA-256
+/// of the PDF it received, which is stored beside this record as
+/// `artifact/get-report/REPORT_ID.pdf`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactDownload {
+    #[serde(deserialize_with = "always")]
+    pub report_id: Option<String>,
+    #[serde(deserialize_with = "always")]
+    pub version: Option<i64>,
+    pub name: Option<String>,
+    /// The PDF's file name, beside this record.
+    #[serde(deserialize_with = "always")]
+    pub document: Option<String>,
+    #[serde(deserialize_with = "always")]
+    pub sha256: Option<String>,
+    pub bytes: Option<u64>,
+    /// Whether the report's terms were accepted to download it.
+    pub terms_accepted: Option<bool>,
+}
+
+impl Facts for ArtifactDownload {
+    fn document_sha256(&self) -> Option<&str> {
+        self.sha256.as_deref()
+    }
+}
+
+/// `aws auditmanager get-evidence-folders-by-assessment`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceFolders {
+    #[serde(deserialize_with = "always_list")]
+    pub evidence_folders: List<EvidenceFolder>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceFolder {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub control_set_id: Option<String>,
+    pub control_id: Option<String>,
+    pub control_name: Option<String>,
+    pub total_evidence: Option<i64>,
+    pub date: Option<Timestamp>,
+}
+
+impl Facts for EvidenceFolders {
+    fn resource_count(&self) -> Option<usize> {
+        Some(self.evidence_folders.len())
+    }
+    fn continuation(&self) -> Option<&str> {
+        token(&self.next_token)
+    }
+}
+
+/// `aws auditmanager get-evidence-by-evidence-folder`: the pieces of
+/// evidence Audit Manager gathered, kept as they came.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderEvidence {
+    #[serde(deserialize_with = "always_list")]
+    pub evidence: List<serde_json::Value>,
+    pub next_token: Option<String>,
+}
+
+impl Facts for FolderEvidence {
+    fn resource_count(&self) -> Option<usize> {
+        Some(self.evidence.len())
+    }
+    fn continuation(&self) -> Option<&str> {
+        token(&self.next_token)
+    }
+}
