@@ -195,9 +195,12 @@ impl Progress for Bar {
         self.bar.inc(1);
         let failures = match *total {
             0 => String::new(),
-            n => format!(" ({n} calls failed so far)"),
+            1 => "; 1 call not answered so far".to_string(),
+            n => format!("; {n} calls not answered so far"),
         };
-        self.bar
-            .set_message(format!("{region} {service}: {calls} calls{failures}"));
+        let plural = if calls == 1 { "" } else { "s" };
+        self.bar.set_message(format!(
+            "{region} {service} ({calls} call{plural}){failures}"
+        ));
     }
 }

@@ -279,10 +279,60 @@ fn safe_name(name: &str, scope: &Scope) -> bool {
     safe
 }
 
+/// What a group of calls collects: one service's calls, made together
+/// because some depend on others (a detector's settings on the list of
+/// detectors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Service {
+    Iam,
+    S3Control,
+    Support,
+    Artifact,
+    AuditManager,
+    Ec2,
+    Ssm,
+    GuardDuty,
+    SecurityHub,
+    Config,
+    CloudTrail,
+    Inspector,
+}
+
+impl Service {
+    /// The services collected in every region, each a group of its own.
+    const REGIONAL: [Service; 7] = [
+        Service::Ec2,
+        Service::Ssm,
+        Service::GuardDuty,
+        Service::SecurityHub,
+        Service::Config,
+        Service::CloudTrail,
+        Service::Inspector,
+    ];
+
+    /// The AWS CLI's name of the service, as progress shows it.
+    fn name(self) -> &'static str {
+        match self {
+            Service::Iam => "iam",
+            Service::S3Control => "s3control",
+            Service::Support => "support",
+            Service::Artifact => "artifact",
+            Service::AuditManager => "auditmanager",
+            Service::Ec2 => "ec2",
+            Service::Ssm => "ssm",
+            Service::GuardDuty => "guardduty",
+            Service::SecurityHub => "securityhub",
+            Service::Config => "configservice",
+            Service::CloudTrail => "cloudtrail",
+            Service::Inspector => "inspector2",
+        }
+    }
+}
+
 /// A group of calls made together: one service in one region.
 struct Group {
     region: String,
-    service: &'static str,
+    service: Service,
     /// What the user asked this group for: reports to download,
     /// assessments to import.
     wanted: Vec<String>,
@@ -318,24 +368,25 @@ async fn gather(
 
     let us_east_1 = aws::in_region(&home, aws::DEFAULT_REGION);
     let mut groups = vec![
-        group(GLOBAL, "iam", &home),
-        group(GLOBAL, "s3control", &home),
-        group(GLOBAL, "support", &us_east_1),
+        group(GLOBAL, Service::Iam, &home),
+        group(GLOBAL, Service::S3Control, &home),
+        group(GLOBAL, Service::Support, &us_east_1),
         Group {
             wanted: options.artifact_reports.clone(),
-            ..group(GLOBAL, "artifact", &us_east_1)
+            ..group(GLOBAL, Service::Artifact, &us_east_1)
         },
     ];
     if !options.audit_manager_assessments.is_empty() {
         groups.push(Group {
             wanted: options.audit_manager_assessments.clone(),
-            ..group(GLOBAL, "auditmanager", &home)
+            ..group(GLOBAL, Service::AuditManager, &home)
         });
     }
     for region in &regions {
         let config = aws::in_region(&home, region);
-        groups.push(group(region, "ec2", &config));
-        groups.push(group(region, "monitoring", &config));
+        for service in Service::REGIONAL {
+            groups.push(group(region, service, &config));
+        }
     }
     progress.start(&account, groups.len() + 1);
     progress.done(GLOBAL, "sts", 2, failed(&[&identity, &regions_record]));
@@ -355,14 +406,19 @@ async fn gather(
         // A panic in a collection task is a bug; it is reported, not hidden.
         let (group, mut done) = joined.expect("a collection task panicked");
         let refs: Vec<&Record> = done.iter().collect();
-        progress.done(&group.region, group.service, done.len(), failed(&refs));
+        progress.done(
+            &group.region,
+            group.service.name(),
+            done.len(),
+            failed(&refs),
+        );
         records.append(&mut done);
     }
     let account = Arc::try_unwrap(account).unwrap_or_else(|shared| (*shared).clone());
     Ok((account, records))
 }
 
-fn group(region: &str, service: &'static str, config: &SdkConfig) -> Group {
+fn group(region: &str, service: Service, config: &SdkConfig) -> Group {
     Group {
         region: region.to_string(),
         service,
@@ -383,13 +439,18 @@ async fn run_group(group: &Group, caller: &Caller, account: &str) -> Vec<Record>
         region: &group.region,
     };
     let records = match group.service {
-        "iam" => iam::collect(&scope).await,
-        "s3control" => vec![monitoring::public_access_block(&scope).await],
-        "support" => provider::trusted_advisor(&scope).await,
-        "artifact" => provider::artifact(&scope, &group.wanted).await,
-        "auditmanager" => provider::audit_manager(&scope, &group.wanted).await,
-        "ec2" => ec2::collect(&scope).await,
-        _ => monitoring::collect(&scope).await,
+        Service::Iam => iam::collect(&scope).await,
+        Service::S3Control => vec![monitoring::public_access_block(&scope).await],
+        Service::Support => provider::trusted_advisor(&scope).await,
+        Service::Artifact => provider::artifact(&scope, &group.wanted).await,
+        Service::AuditManager => provider::audit_manager(&scope, &group.wanted).await,
+        Service::Ec2 => ec2::collect(&scope).await,
+        Service::Ssm => vec![monitoring::managed_nodes(&scope).await],
+        Service::GuardDuty => monitoring::guardduty(&scope).await,
+        Service::SecurityHub => monitoring::security_hub(&scope).await,
+        Service::Config => monitoring::config_recorders(&scope).await,
+        Service::CloudTrail => monitoring::cloudtrail(&scope).await,
+        Service::Inspector => vec![monitoring::inspector(&scope).await],
     };
     // Account-wide answers sit under `global/`, whichever region answered.
     records

@@ -9,18 +9,8 @@ use super::{Record, Scope, safe_name};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 
-/// Every monitoring call of one region.
-pub async fn collect(scope: &Scope<'_>) -> Vec<Record> {
-    let mut records = vec![managed_nodes(scope).await];
-    records.extend(guardduty(scope).await);
-    records.extend(security_hub(scope).await);
-    records.extend(config_recorders(scope).await);
-    records.extend(cloudtrail(scope).await);
-    records.push(inspector(scope).await);
-    records
-}
-
-async fn managed_nodes(scope: &Scope<'_>) -> Record {
+/// `ssm describe-instance-information`: the instances Systems Manager manages.
+pub async fn managed_nodes(scope: &Scope<'_>) -> Record {
     let client = aws_sdk_ssm::Client::new(scope.config);
     let mut effort = Effort::default();
     let nodes = scope
@@ -82,7 +72,7 @@ async fn managed_nodes(scope: &Scope<'_>) -> Record {
 }
 
 /// `list-detectors`, then `get-detector` for each detector listed.
-async fn guardduty(scope: &Scope<'_>) -> Vec<Record> {
+pub async fn guardduty(scope: &Scope<'_>) -> Vec<Record> {
     let client = aws_sdk_guardduty::Client::new(scope.config);
     let mut effort = Effort::default();
     let ids = scope
@@ -183,7 +173,7 @@ fn data_sources(
     })
 }
 
-async fn security_hub(scope: &Scope<'_>) -> Vec<Record> {
+pub async fn security_hub(scope: &Scope<'_>) -> Vec<Record> {
     let client = aws_sdk_securityhub::Client::new(scope.config);
     let mut effort = Effort::default();
     let hub = scope
@@ -245,7 +235,7 @@ async fn security_hub(scope: &Scope<'_>) -> Vec<Record> {
 
 /// AWS Config's recorders and their status. Config's members are
 /// camelCase (`roleARN`, `recordingGroup`).
-async fn config_recorders(scope: &Scope<'_>) -> Vec<Record> {
+pub async fn config_recorders(scope: &Scope<'_>) -> Vec<Record> {
     let client = aws_sdk_config::Client::new(scope.config);
     let mut effort = Effort::default();
     let recorders = scope
@@ -327,7 +317,7 @@ async fn config_recorders(scope: &Scope<'_>) -> Vec<Record> {
 /// `describe-trails` (shadow trails of other regions included, as the CLI
 /// lists them by default), then `get-trail-status` for each trail, stored
 /// under the trail's name and asked for by its ARN.
-async fn cloudtrail(scope: &Scope<'_>) -> Vec<Record> {
+pub async fn cloudtrail(scope: &Scope<'_>) -> Vec<Record> {
     let client = aws_sdk_cloudtrail::Client::new(scope.config);
     let mut effort = Effort::default();
     let trails = scope
@@ -426,7 +416,7 @@ async fn cloudtrail(scope: &Scope<'_>) -> Vec<Record> {
 
 /// Inspector's status for this account in this region. Inspector's
 /// members are camelCase.
-async fn inspector(scope: &Scope<'_>) -> Record {
+pub async fn inspector(scope: &Scope<'_>) -> Record {
     use aws_sdk_inspector2::types::State;
     // Inspector sends a state with only its status; the SDK fills the two
     // members its model calls required with placeholders, which are not
