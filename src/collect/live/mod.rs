@@ -621,3 +621,100 @@ fn file_of(account: &str, record: &Record) -> (String, Vec<u8>) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ec2::types::Region;
+
+    fn listed() -> Vec<Region> {
+        [
+            ("eu-west-2", "opt-in-not-required"),
+            ("eu-west-1", "opt-in-not-required"),
+            ("eu-south-2", "not-opted-in"),
+            ("af-south-1", "opted-in"),
+        ]
+        .into_iter()
+        .map(|(name, status)| {
+            Region::builder()
+                .region_name(name)
+                .opt_in_status(status)
+                .build()
+        })
+        .collect()
+    }
+
+    fn answered() -> Record {
+        Record::new(
+            "ec2",
+            "describe-regions",
+            Effort::default(),
+            Ok(Value::Null),
+        )
+    }
+
+    fn denied() -> Record {
+        let failure = Failure {
+            code: Some("UnauthorizedOperation".into()),
+            message: "not authorized".into(),
+            http_status: Some(403),
+            unreachable: false,
+        };
+        Record::new("ec2", "describe-regions", Effort::default(), Err(failure))
+    }
+
+    #[test]
+    fn enabled_regions_leave_out_opt_in_regions_not_enabled() {
+        let chosen = choose_regions(&Regions::Enabled, "1", &answered(), &listed()).unwrap();
+        assert_eq!(chosen, ["af-south-1", "eu-west-1", "eu-west-2"]);
+        let all = choose_regions(&Regions::All, "1", &answered(), &listed()).unwrap();
+        assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn named_regions_must_be_regions_aws_lists() {
+        let named = Regions::Named(vec!["eu-west-2".into(), "eu-west-9".into()]);
+        let refused = choose_regions(&named, "1", &answered(), &listed()).unwrap_err();
+        assert!(refused.to_string().contains("`eu-west-9`"), "{refused}");
+    }
+
+    #[test]
+    fn without_the_region_list_only_named_regions_can_be_collected() {
+        let named = Regions::Named(vec!["eu-west-2".into()]);
+        let chosen = choose_regions(&named, "1", &denied(), &[]).unwrap();
+        assert_eq!(chosen, ["eu-west-2"]);
+        let refused = choose_regions(&Regions::Enabled, "1", &denied(), &[]).unwrap_err();
+        assert!(matches!(refused, LiveError::NoRegions { .. }));
+        assert!(refused.hint().unwrap().contains("--region"));
+    }
+
+    #[test]
+    fn answers_go_where_an_export_keeps_them() {
+        let mut record = Record::for_resource(
+            "guardduty",
+            "get-detector",
+            "abc123",
+            Effort::default(),
+            Ok(serde_json::json!({"Status": "ENABLED"})),
+        );
+        record.region = "eu-west-2".into();
+        let (path, bytes) = file_of("210987654321", &record);
+        assert_eq!(
+            path,
+            "210987654321/eu-west-2/guardduty/get-detector/abc123.json"
+        );
+        assert!(
+            String::from_utf8(bytes)
+                .unwrap()
+                .contains("\"Status\": \"ENABLED\"")
+        );
+
+        let (path, bytes) = file_of("210987654321", &denied());
+        assert_eq!(path, "210987654321/global/ec2/describe-regions.error");
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "An error occurred (UnauthorizedOperation) when calling the DescribeRegions \
+             operation: not authorized\n"
+        );
+    }
+}
