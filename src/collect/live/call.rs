@@ -182,7 +182,24 @@ const MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// never end.
 const MAX_PAGES: u32 = 100_000;
 
+/// An SDK error, as every service's requests return it.
+pub type SdkFailure<E> = SdkError<E, HttpResponse>;
+
 impl Caller {
+    /// [`Caller::once`] for an SDK request, its error read as a [`Failure`].
+    pub async fn sdk<T, E, F, Fut>(&self, effort: &mut Effort, mut request: F) -> Result<T, Failure>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkFailure<E>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.once(effort, || {
+            let sent = request();
+            async move { sent.await.map_err(Failure::from_sdk) }
+        })
+        .await
+    }
+
     pub fn new(max_in_flight: usize, max_attempts: u32, backoff_base: Duration) -> Caller {
         Caller {
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),

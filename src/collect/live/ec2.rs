@@ -22,13 +22,8 @@ pub async fn regions(scope: &Scope<'_>) -> (Record, Vec<Region>) {
     let mut effort = Effort::default();
     let answer = scope
         .caller
-        .once(&mut effort, || async {
-            client
-                .describe_regions()
-                .all_regions(true)
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
+        .sdk(&mut effort, || {
+            client.describe_regions().all_regions(true).send()
         })
         .await;
     let regions = answer
@@ -198,54 +193,44 @@ async fn network_acls(scope: &Scope<'_>, client: &Client) -> Record {
 }
 
 async fn ebs_encryption(scope: &Scope<'_>, client: &Client) -> Record {
-    let mut effort = Effort::default();
-    let answer = scope
-        .caller
-        .once(&mut effort, || async {
-            client
-                .get_ebs_encryption_by_default()
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
-        .await;
-    let outcome = answer.map(|out| {
-        obj! {
-            "EbsEncryptionByDefault" => b(out.ebs_encryption_by_default),
-            "SseType" => e(&out.sse_type),
-        }
-    });
-    Record::new(SERVICE, "get-ebs-encryption-by-default", effort, outcome)
+    scope
+        .call(
+            SERVICE,
+            "get-ebs-encryption-by-default",
+            || client.get_ebs_encryption_by_default().send(),
+            |out| {
+                obj! {
+                    "EbsEncryptionByDefault" => b(out.ebs_encryption_by_default),
+                    "SseType" => e(&out.sse_type),
+                }
+            },
+        )
+        .await
 }
 
 async fn metadata_defaults(scope: &Scope<'_>, client: &Client) -> Record {
-    let mut effort = Effort::default();
-    let answer = scope
-        .caller
-        .once(&mut effort, || async {
-            client
-                .get_instance_metadata_defaults()
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
-        .await;
-    let outcome = answer.map(|out| {
-        // The CLI prints an empty `AccountLevel` when no default is set.
-        let level = out.account_level.as_ref().map_or(json!({}), |d| {
-            obj! {
-                "HttpTokens" => e(&d.http_tokens),
-                "HttpPutResponseHopLimit" => n(d.http_put_response_hop_limit),
-                "HttpEndpoint" => e(&d.http_endpoint),
-                "InstanceMetadataTags" => e(&d.instance_metadata_tags),
-                "ManagedBy" => e(&d.managed_by),
-                "ManagedExceptionMessage" => s(&d.managed_exception_message),
-                "HttpTokensEnforced" => e(&d.http_tokens_enforced),
-            }
-        });
-        json!({ "AccountLevel": level })
-    });
-    Record::new(SERVICE, "get-instance-metadata-defaults", effort, outcome)
+    scope
+        .call(
+            SERVICE,
+            "get-instance-metadata-defaults",
+            || client.get_instance_metadata_defaults().send(),
+            |out| {
+                // The CLI prints an empty `AccountLevel` when no default is set.
+                let level = out.account_level.as_ref().map_or(json!({}), |d| {
+                    obj! {
+                        "HttpTokens" => e(&d.http_tokens),
+                        "HttpPutResponseHopLimit" => n(d.http_put_response_hop_limit),
+                        "HttpEndpoint" => e(&d.http_endpoint),
+                        "InstanceMetadataTags" => e(&d.instance_metadata_tags),
+                        "ManagedBy" => e(&d.managed_by),
+                        "ManagedExceptionMessage" => s(&d.managed_exception_message),
+                        "HttpTokensEnforced" => e(&d.http_tokens_enforced),
+                    }
+                });
+                json!({ "AccountLevel": level })
+            },
+        )
+        .await
 }
 
 fn region(r: &Region) -> Value {

@@ -21,25 +21,20 @@ const REPORT_PAUSE: Duration = Duration::from_secs(2);
 /// `sts get-caller-identity`: the account and principal of the credentials.
 pub async fn caller_identity(scope: &Scope<'_>) -> Record {
     let client = aws_sdk_sts::Client::new(scope.config);
-    let mut effort = Effort::default();
-    let answer = scope
-        .caller
-        .once(&mut effort, || async {
-            client
-                .get_caller_identity()
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
-        .await;
-    let outcome = answer.map(|out| {
-        obj! {
-            "UserId" => s(&out.user_id),
-            "Account" => s(&out.account),
-            "Arn" => s(&out.arn),
-        }
-    });
-    Record::new("sts", "get-caller-identity", effort, outcome)
+    scope
+        .call(
+            "sts",
+            "get-caller-identity",
+            || client.get_caller_identity().send(),
+            |out| {
+                obj! {
+                    "UserId" => s(&out.user_id),
+                    "Account" => s(&out.account),
+                    "Arn" => s(&out.arn),
+                }
+            },
+        )
+        .await
 }
 
 /// Every IAM call of the account.
@@ -55,27 +50,22 @@ pub async fn collect(scope: &Scope<'_>) -> Vec<Record> {
 }
 
 async fn account_summary(scope: &Scope<'_>, client: &Client) -> Record {
-    let mut effort = Effort::default();
-    let answer = scope
-        .caller
-        .once(&mut effort, || async {
-            client
-                .get_account_summary()
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
-        .await;
-    let outcome = answer.map(|out| {
-        let summary: Map<String, Value> = out
-            .summary_map
-            .iter()
-            .flatten()
-            .map(|(key, count)| (key.as_str().to_string(), Value::from(*count)))
-            .collect();
-        obj! { "SummaryMap" => Some(Value::Object(summary)) }
-    });
-    Record::new(SERVICE, "get-account-summary", effort, outcome)
+    scope
+        .call(
+            SERVICE,
+            "get-account-summary",
+            || client.get_account_summary().send(),
+            |out| {
+                let summary: Map<String, Value> = out
+                    .summary_map
+                    .iter()
+                    .flatten()
+                    .map(|(key, count)| (key.as_str().to_string(), Value::from(*count)))
+                    .collect();
+                obj! { "SummaryMap" => Some(Value::Object(summary)) }
+            },
+        )
+        .await
 }
 
 /// Asks AWS to build the credential report, waits until it is complete,
@@ -86,13 +76,7 @@ async fn credential_report(scope: &Scope<'_>, client: &Client) -> Record {
     for attempt in 1..=REPORT_TRIES {
         let state = scope
             .caller
-            .once(&mut effort, || async {
-                client
-                    .generate_credential_report()
-                    .send()
-                    .await
-                    .map_err(Failure::from_sdk)
-            })
+            .sdk(&mut effort, || client.generate_credential_report().send())
             .await;
         match state {
             Ok(out) if out.state == Some(ReportStateType::Complete) => break,
@@ -111,13 +95,7 @@ async fn credential_report(scope: &Scope<'_>, client: &Client) -> Record {
     effort.pages = 0;
     let answer = scope
         .caller
-        .once(&mut effort, || async {
-            client
-                .get_credential_report()
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
+        .sdk(&mut effort, || client.get_credential_report().send())
         .await;
     let outcome = answer.map(|out| {
         let content = out
@@ -134,35 +112,30 @@ async fn credential_report(scope: &Scope<'_>, client: &Client) -> Record {
 }
 
 async fn password_policy(scope: &Scope<'_>, client: &Client) -> Record {
-    let mut effort = Effort::default();
-    let answer = scope
-        .caller
-        .once(&mut effort, || async {
-            client
-                .get_account_password_policy()
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
-        .await;
-    let outcome = answer.map(|out| {
-        let policy = out.password_policy.as_ref().map(|p| {
-            obj! {
-                "MinimumPasswordLength" => n(p.minimum_password_length),
-                "RequireSymbols" => b(Some(p.require_symbols)),
-                "RequireNumbers" => b(Some(p.require_numbers)),
-                "RequireUppercaseCharacters" => b(Some(p.require_uppercase_characters)),
-                "RequireLowercaseCharacters" => b(Some(p.require_lowercase_characters)),
-                "AllowUsersToChangePassword" => b(Some(p.allow_users_to_change_password)),
-                "ExpirePasswords" => b(Some(p.expire_passwords)),
-                "MaxPasswordAge" => n(p.max_password_age),
-                "PasswordReusePrevention" => n(p.password_reuse_prevention),
-                "HardExpiry" => b(p.hard_expiry),
-            }
-        });
-        obj! { "PasswordPolicy" => policy }
-    });
-    Record::new(SERVICE, "get-account-password-policy", effort, outcome)
+    scope
+        .call(
+            SERVICE,
+            "get-account-password-policy",
+            || client.get_account_password_policy().send(),
+            |out| {
+                let policy = out.password_policy.as_ref().map(|p| {
+                    obj! {
+                        "MinimumPasswordLength" => n(p.minimum_password_length),
+                        "RequireSymbols" => b(Some(p.require_symbols)),
+                        "RequireNumbers" => b(Some(p.require_numbers)),
+                        "RequireUppercaseCharacters" => b(Some(p.require_uppercase_characters)),
+                        "RequireLowercaseCharacters" => b(Some(p.require_lowercase_characters)),
+                        "AllowUsersToChangePassword" => b(Some(p.allow_users_to_change_password)),
+                        "ExpirePasswords" => b(Some(p.expire_passwords)),
+                        "MaxPasswordAge" => n(p.max_password_age),
+                        "PasswordReusePrevention" => n(p.password_reuse_prevention),
+                        "HardExpiry" => b(p.hard_expiry),
+                    }
+                });
+                obj! { "PasswordPolicy" => policy }
+            },
+        )
+        .await
 }
 
 async fn virtual_mfa_devices(scope: &Scope<'_>, client: &Client) -> Record {

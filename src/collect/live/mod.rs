@@ -260,6 +260,31 @@ pub struct Scope<'a> {
     region: &'a str,
 }
 
+impl Scope<'_> {
+    /// Makes a call that answers in one page and records its answer as
+    /// `convert` prints it.
+    async fn call<T, E, F, Fut>(
+        &self,
+        service: &'static str,
+        operation: &'static str,
+        request: F,
+        convert: impl FnOnce(T) -> Value,
+    ) -> Record
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, call::SdkFailure<E>>>,
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+    {
+        let mut effort = Effort::default();
+        let answer = self.caller.sdk(&mut effort, request).await;
+        Record::new(service, operation, effort, answer.map(convert))
+    }
+}
+
 /// Per-resource answers are stored under the resource's name, so a name
 /// that is not safe as a file name is left out (and said so), as the
 /// export script does.

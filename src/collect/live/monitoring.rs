@@ -101,14 +101,7 @@ pub async fn guardduty(scope: &Scope<'_>) -> Vec<Record> {
         let mut effort = Effort::default();
         let answer = scope
             .caller
-            .once(&mut effort, || async {
-                client
-                    .get_detector()
-                    .detector_id(id)
-                    .send()
-                    .await
-                    .map_err(Failure::from_sdk)
-            })
+            .sdk(&mut effort, || client.get_detector().detector_id(id).send())
             .await;
         let outcome = answer.map(|d| {
             obj! {
@@ -178,13 +171,7 @@ pub async fn security_hub(scope: &Scope<'_>) -> Vec<Record> {
     let mut effort = Effort::default();
     let hub = scope
         .caller
-        .once(&mut effort, || async {
-            client
-                .describe_hub()
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
+        .sdk(&mut effort, || client.describe_hub().send())
         .await
         .map(|h| {
             obj! {
@@ -240,12 +227,8 @@ pub async fn config_recorders(scope: &Scope<'_>) -> Vec<Record> {
     let mut effort = Effort::default();
     let recorders = scope
         .caller
-        .once(&mut effort, || async {
-            client
-                .describe_configuration_recorders()
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
+        .sdk(&mut effort, || {
+            client.describe_configuration_recorders().send()
         })
         .await
         .map(|out| {
@@ -281,13 +264,7 @@ pub async fn config_recorders(scope: &Scope<'_>) -> Vec<Record> {
     let mut effort = Effort::default();
     let status = scope
         .caller
-        .once(&mut effort, || async {
-            client
-                .describe_configuration_recorder_status()
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
+        .sdk(&mut effort, || client.describe_configuration_recorder_status().send())
         .await
         .map(|out| {
             obj! { "ConfigurationRecordersStatus" => list(&out.configuration_recorders_status, |r| obj! {
@@ -369,14 +346,7 @@ pub async fn cloudtrail(scope: &Scope<'_>) -> Vec<Record> {
         let mut effort = Effort::default();
         let status = scope
             .caller
-            .once(&mut effort, || async {
-                client
-                    .get_trail_status()
-                    .name(arn)
-                    .send()
-                    .await
-                    .map_err(Failure::from_sdk)
-            })
+            .sdk(&mut effort, || client.get_trail_status().name(arn).send())
             .await
             .map(|st| {
                 obj! {
@@ -432,69 +402,67 @@ pub async fn inspector(scope: &Scope<'_>) -> Record {
         }
     }
     let client = aws_sdk_inspector2::Client::new(scope.config);
-    let mut effort = Effort::default();
-    let answer = scope
-        .caller
-        .once(&mut effort, || async {
-            client
-                .batch_get_account_status()
-                .account_ids(scope.account)
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
-        .await;
-    let outcome = answer.map(|out| {
-        obj! {
-            "accounts" => all(&out.accounts, |a| obj! {
-                "accountId" => text(&a.account_id),
-                "state" => o(&a.state, state),
-                "resourceState" => o(&a.resource_state, |r| obj! {
-                    "ec2" => o(&r.ec2, state),
-                    "ecr" => o(&r.ecr, state),
-                    "lambda" => o(&r.lambda, state),
-                    "lambdaCode" => o(&r.lambda_code, state),
-                    "codeRepository" => o(&r.code_repository, state),
-                }),
-            }),
-            "failedAccounts" => list(&out.failed_accounts, |f| obj! {
-                "accountId" => text(&f.account_id),
-                "status" => e(&f.status),
-                "errorCode" => text(f.error_code.as_str()),
-                "errorMessage" => text(&f.error_message),
-            }),
-        }
-    });
-    Record::new("inspector2", "batch-get-account-status", effort, outcome)
+    scope
+        .call(
+            "inspector2",
+            "batch-get-account-status",
+            || {
+                client
+                    .batch_get_account_status()
+                    .account_ids(scope.account)
+                    .send()
+            },
+            |out| {
+                obj! {
+                    "accounts" => all(&out.accounts, |a| obj! {
+                        "accountId" => text(&a.account_id),
+                        "state" => o(&a.state, state),
+                        "resourceState" => o(&a.resource_state, |r| obj! {
+                            "ec2" => o(&r.ec2, state),
+                            "ecr" => o(&r.ecr, state),
+                            "lambda" => o(&r.lambda, state),
+                            "lambdaCode" => o(&r.lambda_code, state),
+                            "codeRepository" => o(&r.code_repository, state),
+                        }),
+                    }),
+                    "failedAccounts" => list(&out.failed_accounts, |f| obj! {
+                        "accountId" => text(&f.account_id),
+                        "status" => e(&f.status),
+                        "errorCode" => text(f.error_code.as_str()),
+                        "errorMessage" => text(&f.error_message),
+                    }),
+                }
+            },
+        )
+        .await
 }
 
 /// `s3control get-public-access-block`: the account-wide block on public
 /// S3 access. "No such configuration" is an answer, logged as not found.
 pub async fn public_access_block(scope: &Scope<'_>) -> Record {
     let client = aws_sdk_s3control::Client::new(scope.config);
-    let mut effort = Effort::default();
-    let answer = scope
-        .caller
-        .once(&mut effort, || async {
-            client
-                .get_public_access_block()
-                .account_id(scope.account)
-                .send()
-                .await
-                .map_err(Failure::from_sdk)
-        })
-        .await;
-    let outcome = answer.map(|out| {
-        obj! { "PublicAccessBlockConfiguration" =>
-            o(&out.public_access_block_configuration, |c| obj! {
-                "BlockPublicAcls" => b(c.block_public_acls),
-                "IgnorePublicAcls" => b(c.ignore_public_acls),
-                "BlockPublicPolicy" => b(c.block_public_policy),
-                "RestrictPublicBuckets" => b(c.restrict_public_buckets),
-            })
-        }
-    });
-    Record::new("s3control", "get-public-access-block", effort, outcome)
+    scope
+        .call(
+            "s3control",
+            "get-public-access-block",
+            || {
+                client
+                    .get_public_access_block()
+                    .account_id(scope.account)
+                    .send()
+            },
+            |out| {
+                obj! { "PublicAccessBlockConfiguration" =>
+                    o(&out.public_access_block_configuration, |c| obj! {
+                        "BlockPublicAcls" => b(c.block_public_acls),
+                        "IgnorePublicAcls" => b(c.ignore_public_acls),
+                        "BlockPublicPolicy" => b(c.block_public_policy),
+                        "RestrictPublicBuckets" => b(c.restrict_public_buckets),
+                    })
+                }
+            },
+        )
+        .await
 }
 
 /// A map of texts (tags, standards input), where present.

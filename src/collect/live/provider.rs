@@ -56,14 +56,12 @@ pub async fn trusted_advisor(scope: &Scope<'_>) -> Vec<Record> {
         let mut effort = Effort::default();
         let result = scope
             .caller
-            .once(&mut effort, || async {
+            .sdk(&mut effort, || {
                 client
                     .describe_trusted_advisor_check_result()
                     .check_id(id)
                     .language(LANGUAGE)
                     .send()
-                    .await
-                    .map_err(Failure::from_sdk)
             })
             .await
             .map(|out| {
@@ -164,14 +162,12 @@ async fn download_report(scope: &Scope<'_>, id: &str, version: i64, name: Option
     let fetched: Result<Vec<u8>, Failure> = async {
         let terms = scope
             .caller
-            .once(&mut effort, || async {
+            .sdk(&mut effort, || {
                 client
                     .get_term_for_report()
                     .report_id(id)
                     .report_version(version)
                     .send()
-                    .await
-                    .map_err(Failure::from_sdk)
             })
             .await?;
         let token = terms
@@ -179,15 +175,13 @@ async fn download_report(scope: &Scope<'_>, id: &str, version: i64, name: Option
             .ok_or_else(|| Failure::local("AWS Artifact gave no term token for the report"))?;
         let report = scope
             .caller
-            .once(&mut effort, || async {
+            .sdk(&mut effort, || {
                 client
                     .get_report()
                     .report_id(id)
                     .report_version(version)
                     .term_token(&token)
                     .send()
-                    .await
-                    .map_err(Failure::from_sdk)
             })
             .await?;
         let url = report
