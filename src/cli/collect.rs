@@ -139,6 +139,9 @@ impl SourceArgs {
             bar.finish();
             collected?
         };
+        for warning in &collected.warnings {
+            output::warning(warning);
+        }
         let caller = collected
             .info
             .accounts

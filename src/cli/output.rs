@@ -58,6 +58,7 @@ pub fn collection(collected: &Collected, source: &str, json: bool, global: Globa
             "not_ok": tally::not_ok(&collected.log).collect::<Vec<_>>(),
             "regions_left_out": tally::regions_left_out(&collected.log),
             "skipped": collected.log.skipped,
+            "warnings": collected.warnings,
         });
         serde_json::to_writer_pretty(&mut out, &summary)?;
         writeln!(out)?;

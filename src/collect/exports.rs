@@ -41,6 +41,9 @@ pub struct Collected {
     pub path: PathBuf,
     pub info: SnapshotInfo,
     pub log: CollectionLog,
+    /// What the user should hear about that the log does not say: a
+    /// report asked for that AWS does not list, a resource left out.
+    pub warnings: Vec<String>,
 }
 
 /// What live collection knows of a call beyond its answer.
@@ -105,7 +108,12 @@ pub(crate) fn import_as(
     staged.write_json(SNAPSHOT_FILE, &info).map_err(io)?;
     staged.write_json(LOG_FILE, &log).map_err(io)?;
     let path = staged.commit().map_err(io)?;
-    Ok(Collected { path, info, log })
+    Ok(Collected {
+        path,
+        info,
+        log,
+        warnings: Vec::new(),
+    })
 }
 
 /// Whether one folder is, or lies inside, the other: writing the snapshot

@@ -170,6 +170,9 @@ pub struct Effort {
 #[derive(Clone)]
 pub struct Caller {
     in_flight: Arc<Semaphore>,
+    /// What the user should hear about once collection is done: a report
+    /// asked for that AWS does not list, a resource left out.
+    warnings: Arc<std::sync::Mutex<Vec<String>>>,
     max_attempts: u32,
     backoff_base: Duration,
 }
@@ -203,9 +206,27 @@ impl Caller {
     pub fn new(max_in_flight: usize, max_attempts: u32, backoff_base: Duration) -> Caller {
         Caller {
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            warnings: Arc::default(),
             max_attempts: max_attempts.max(1),
             backoff_base,
         }
+    }
+
+    /// Notes something the user should hear about when collection ends.
+    pub fn warn(&self, text: String) {
+        tracing::debug!("{text}");
+        self.warnings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(text);
+    }
+
+    /// What was noted with [`Caller::warn`], in order.
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// Sends one request, retrying transient failures with exponential

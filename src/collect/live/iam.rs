@@ -81,12 +81,15 @@ async fn credential_report(scope: &Scope<'_>, client: &Client) -> Record {
         match state {
             Ok(out) if out.state == Some(ReportStateType::Complete) => break,
             Ok(_) if attempt < REPORT_TRIES => tokio::time::sleep(REPORT_PAUSE).await,
-            Ok(out) => tracing::warn!(
-                state = ?out.state,
-                "the credential report was not complete after {REPORT_TRIES} tries; fetching it anyway"
-            ),
+            Ok(out) => scope.caller.warn(format!(
+                "the credential report was still {} after {REPORT_TRIES} requests; fetched as it was",
+                out.state.as_ref().map_or("not ready", |s| s.as_str())
+            )),
             Err(failure) => {
-                tracing::warn!("iam generate-credential-report failed: {}", failure.message);
+                scope.caller.warn(format!(
+                    "iam generate-credential-report failed ({}); fetched the last report there is",
+                    failure.message
+                ));
                 break;
             }
         }

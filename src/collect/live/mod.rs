@@ -192,8 +192,10 @@ pub fn collect(options: &LiveOptions, progress: &dyn Progress) -> Result<Collect
         .enable_all()
         .build()
         .map_err(LiveError::Runtime)?;
-    let (account, records) = runtime.block_on(gather(options, progress))?;
-    write_snapshot(options, &account, records)
+    let (account, records, warnings) = runtime.block_on(gather(options, progress))?;
+    let mut collected = write_snapshot(options, &account, records)?;
+    collected.warnings = warnings;
+    Ok(collected)
 }
 
 /// One AWS call's answer or failure, and what it took.
@@ -296,10 +298,10 @@ fn safe_name(name: &str, scope: &Scope) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     if !safe {
-        tracing::warn!(
-            region = scope.region,
-            "skipping a resource whose name cannot be a file name: {name:?}"
-        );
+        scope.caller.warn(format!(
+            "{}: left out a resource whose name cannot be a file name: {name:?}",
+            scope.region
+        ));
     }
     safe
 }
@@ -370,7 +372,7 @@ struct Group {
 async fn gather(
     options: &LiveOptions,
     progress: &dyn Progress,
-) -> Result<(String, Vec<Record>), LiveError> {
+) -> Result<(String, Vec<Record>, Vec<String>), LiveError> {
     let connected = aws::connect(&options.access).await?;
     let caller = Caller::new(
         options.max_in_flight,
@@ -440,7 +442,7 @@ async fn gather(
         records.append(&mut done);
     }
     let account = Arc::try_unwrap(account).unwrap_or_else(|shared| (*shared).clone());
-    Ok((account, records))
+    Ok((account, records, caller.warnings()))
 }
 
 fn group(region: &str, service: Service, config: &SdkConfig) -> Group {

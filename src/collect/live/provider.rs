@@ -138,7 +138,9 @@ pub async fn artifact(scope: &Scope<'_>, wanted: &[String]) -> Vec<Record> {
             })
             .collect();
         if chosen.is_empty() && records[0].outcome.is_ok() {
-            tracing::warn!("no AWS Artifact report has the ID or name `{selector}`");
+            scope.caller.warn(format!(
+                "no AWS Artifact report has the ID or name `{selector}`; none downloaded for it"
+            ));
         }
         for report in chosen {
             if let (Some(id), Some(version)) = (&report.id, report.version)
