@@ -842,3 +842,54 @@ fn an_audit_manager_assessment_s_evidence_folders_are_imported() {
         .expect("the call is logged");
     assert_eq!(entry["status"], "not-found");
 }
+
+#[test]
+fn calls_in_an_opt_in_region_not_enabled_are_logged_as_such() {
+    // AWS answers calls in an opt-in region the account has not enabled
+    // with authentication errors; moto lists eu-south-2 as not opted in.
+    let services = [
+        "ec2",
+        "ssm",
+        "guardduty",
+        "securityhub",
+        "config",
+        "cloudtrail",
+        "inspector2",
+    ];
+    let faults: Vec<Value> = services
+        .iter()
+        .map(|s| json!({"service": s, "region": "eu-south-2", "error": "UnrecognizedClientException", "status": 403}))
+        .collect();
+    let Some(emulator) = Emulator::start(
+        "calls_in_an_opt_in_region_not_enabled_are_logged_as_such",
+        Value::Array(faults),
+    ) else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let live = work.path().join("live");
+    let mut cmd = binary();
+    let done = emulator
+        .aws_env(&mut cmd)
+        .args(["collect", "--region", "eu-west-2,eu-south-2", "--out"])
+        .arg(&live)
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let log = log(&live);
+    let in_region: Vec<&Value> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["region"] == "eu-south-2")
+        .collect();
+    assert!(in_region.len() >= services.len());
+    assert!(
+        in_region.iter().all(|e| e["status"] == "opt-in-region"),
+        "{in_region:#?}"
+    );
+}
