@@ -5,8 +5,9 @@
 //!
 //! The stages, in the order data flows through them:
 //!
-//! - [`collect`]: an AWS account (today: a folder of AWS CLI exports)
-//!   becomes a snapshot. Knows the list of AWS calls; judges nothing.
+//! - [`collect`]: an AWS account becomes a snapshot, live through the AWS
+//!   SDK or from a folder of AWS CLI exports. Knows the list of AWS calls;
+//!   judges nothing.
 //! - [`snapshot`]: the snapshot format: raw AWS CLI JSON per call, a
 //!   description and a log of every expected call; typed views of each
 //!   call's output.
