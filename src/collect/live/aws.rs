@@ -24,7 +24,7 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// How long a connection may take to open, and one attempt to answer.
 /// Generous for AWS, short enough that a wrong endpoint fails in seconds.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long resolving credentials may take: an SSO token refresh or an
@@ -107,6 +107,25 @@ pub async fn connect(access: &Access) -> Result<Connected, LiveError> {
         config,
         max_attempts,
     })
+}
+
+/// How long the first call may wait for an answer: STS answers in well
+/// under a second, and an endpoint that takes longer is not one to collect
+/// from.
+const FIRST_CALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The configuration for the first call, which must fail fast where AWS
+/// cannot be reached.
+pub fn with_first_call_timeouts(config: &SdkConfig) -> SdkConfig {
+    config
+        .to_builder()
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(FIRST_CALL_TIMEOUT)
+                .build(),
+        )
+        .build()
 }
 
 /// The same configuration in another region.

@@ -382,7 +382,10 @@ async fn gather(
     let home = connected.config.clone();
     let home_region = home.region().map(|r| r.to_string()).unwrap_or_default();
 
-    let (identity, account) = identify(&caller, &home).await?;
+    // The first call is tried twice at most: an endpoint that does not
+    // answer should fail the run in seconds, not after every retry.
+    let first = Caller::new(1, connected.max_attempts.min(2), Duration::from_millis(200));
+    let (identity, account) = identify(&first, &home).await?;
     let scope = Scope {
         caller: &caller,
         config: &home,
@@ -493,9 +496,10 @@ async fn run_group(group: &Group, caller: &Caller, account: &str) -> Vec<Record>
 /// credentials open, and fails fast when AWS cannot be reached or refuses
 /// them.
 async fn identify(caller: &Caller, home: &SdkConfig) -> Result<(Record, String), LiveError> {
+    let quick = aws::with_first_call_timeouts(home);
     let scope = Scope {
         caller,
-        config: home,
+        config: &quick,
         account: "",
         region: GLOBAL,
     };
