@@ -112,6 +112,21 @@ impl Context<'_> {
     pub fn days_since(&self, then: OffsetDateTime) -> i64 {
         (self.as_of - then).whole_days()
     }
+
+    /// Days from `then` to the snapshot's instant, or why there is no age
+    /// to give: an instant after the one the evidence describes means the
+    /// evidence does not describe one moment (a clock set wrong, files of
+    /// two exports mixed), and no age measured from it can be trusted.
+    pub fn age_in_days(&self, what: &str, then: OffsetDateTime) -> Result<i64, String> {
+        if then > self.as_of {
+            return Err(format!(
+                "{what} {} is after the evidence's own time, {}",
+                crate::snapshot::shapes::Timestamp(then),
+                crate::snapshot::shapes::Timestamp(self.as_of),
+            ));
+        }
+        Ok(self.days_since(then))
+    }
 }
 
 /// A not-assessed finding for an answer that is not there, naming why and

@@ -1710,6 +1710,22 @@ def pin_trail_delivery_times():
     models.TrailStatus.description = description
 
 
+def date_credential_reports(when):
+    """moto dates every credential report 2015-02-02. AWS dates it when it
+    was generated, and auditpack measures the account's ages to that time;
+    date it when the emulator started, as if generated then."""
+    from moto.iam import responses
+
+    original = responses.IamResponse.get_credential_report
+
+    def get_credential_report(self):
+        result = original(self)
+        result.result["GeneratedTime"] = iso_z(when)
+        return result
+
+    responses.IamResponse.get_credential_report = get_credential_report
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Scripted AWS account (moto plus a front server) on 127.0.0.1.")
     parser.add_argument("--scenario", choices=["sample", "empty"], default="sample",
@@ -1772,6 +1788,7 @@ def main(argv=None):
     serving = False
     try:
         started = datetime.now(timezone.utc).replace(microsecond=0)
+        date_credential_reports(started)
         account = Account(f"http://{LOCALHOST}:{moto_port}", args.scenario, started)
         # Seed moto's random IDs, so that a scenario gets the same IDs every run.
         urllib.request.build_opener(urllib.request.ProxyHandler({})).open(

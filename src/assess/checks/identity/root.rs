@@ -257,11 +257,10 @@ fn root_uses(ctx: &Context, root: &CredentialRow) -> (Vec<RootUse>, Option<Strin
     let mut unreadable = None;
     for (what, column, cell) in cells {
         match ReportDate::parse(cell) {
-            ReportDate::Date(date) => uses.push(RootUse {
-                age: ctx.days_since(date.0).max(0),
-                what,
-                date,
-            }),
+            ReportDate::Date(date) => match ctx.age_in_days(&column, date.0) {
+                Ok(age) => uses.push(RootUse { age, what, date }),
+                Err(why) => unreadable = Some(why),
+            },
             ReportDate::Unreadable(text) => unreadable = Some(format!("{column} is `{text}`")),
             _ => {}
         }

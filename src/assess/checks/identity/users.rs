@@ -215,9 +215,14 @@ fn idle(ctx: &Context, what: &str, last_used: &str, set: [&str; 2]) -> Result<Id
             return Err(format!("{what}: last use `{last_used}` is not a date"));
         }
     };
+    let when = if never_used {
+        format!("{what}, set")
+    } else {
+        format!("{what}, last used")
+    };
     Ok(Idle {
         what: what.to_string(),
-        days: ctx.days_since(date.0).max(0),
+        days: ctx.age_in_days(&when, date.0)?,
         date,
         never_used,
     })

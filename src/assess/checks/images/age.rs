@@ -21,14 +21,10 @@ pub(super) fn instance_age(ctx: &Context) -> Vec<Finding> {
         };
 
         let builder = builder.evidence(seen.file, seen.member("LaunchTime"));
-        if launched.0 > ctx.as_of {
-            // A launch after the snapshot's instant means the evidence does
-            // not describe one moment: say so rather than guess an age.
-            return builder.not_assessed(format!(
-                "LaunchTime {launched} is after the snapshot's time"
-            ));
-        }
-        let days = ctx.days_since(launched.0);
+        let days = match ctx.age_in_days("LaunchTime", launched.0) {
+            Ok(days) => days,
+            Err(why) => return builder.not_assessed(why),
+        };
         builder.verdict(
             days <= MAX_INSTANCE_AGE_DAYS,
             format!("launched {days} days before the snapshot"),

@@ -161,3 +161,14 @@ fn a_root_use_date_that_is_not_a_date_is_not_assessed_never_a_crash() {
     assert_eq!(status, Status::NotAssessed);
     assert!(reason.contains("`sometime`"), "{reason}");
 }
+
+#[test]
+fn a_root_sign_in_after_the_credential_report_was_made_is_not_assessed() {
+    let row = root().password_used("2027-01-05T10:00:00+00:00");
+    let (status, reason) = only(&with_report(&[row]).build(), ROOT_RECENT_USE);
+    assert_eq!(status, Status::NotAssessed);
+    assert!(
+        reason.contains("password_last_used 2027-01-05T10:00:00Z is after the evidence's own time"),
+        "{reason}"
+    );
+}

@@ -128,3 +128,16 @@ fn a_last_use_that_is_not_a_date_is_not_assessed() {
     assert_eq!(status, Status::NotAssessed);
     assert!(reason.contains("`not_supported` is not a date"), "{reason}");
 }
+
+#[test]
+fn a_credential_set_after_the_credential_report_was_made_is_not_assessed() {
+    // The report is generated 2026-11-30; a key set a month later cannot
+    // be in it: the evidence mixes two moments, and no age is trusted.
+    let later = workload("svc").key1(["true", "2026-12-30T09:00:00+00:00", "N/A"]);
+    let (status, reason) = only(&with_report(&[later]).build(), UNUSED_CREDENTIALS_45);
+    assert_eq!(status, Status::NotAssessed);
+    assert!(
+        reason.contains("access key 1, set 2026-12-30T09:00:00Z is after the evidence's own time"),
+        "{reason}"
+    );
+}
