@@ -602,3 +602,45 @@ fn a_report_record_without_its_report_is_refused() {
             "records a document that is not beside it",
         ));
 }
+
+/// An export whose credential report was generated at `generated`.
+fn dated(generated: &str) -> Export {
+    let export = Export::complete("eu-west-2");
+    let (_, report) = common::GLOBAL_CALLS
+        .iter()
+        .find(|(call, _)| *call == "iam/get-credential-report")
+        .unwrap();
+    export.call(
+        "global",
+        "iam/get-credential-report",
+        &report.replace("2026-11-30T09:15:02+00:00", generated),
+    );
+    export
+}
+
+#[test]
+fn evidence_dated_after_the_snapshot_is_written_is_said_so() {
+    let export = dated("2027-03-01T09:15:02+00:00");
+    let out = tempfile::tempdir().unwrap();
+    collect(&export, &out.path().join("snap"))
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "warning: account {ACCOUNT}: its evidence is dated 2027-03-01T09:15:02Z"
+        )))
+        .stderr(predicate::str::contains("after this snapshot was written"));
+}
+
+#[test]
+fn evidence_over_a_year_old_is_said_so_and_fresh_evidence_is_not() {
+    let export = dated("2025-06-01T09:15:02+00:00");
+    let out = tempfile::tempdir().unwrap();
+    collect(&export, &out.path().join("old"))
+        .success()
+        .stderr(predicate::str::contains(
+            "days before this snapshot was written",
+        ));
+    let fresh = Export::complete("eu-west-2");
+    collect(&fresh, &out.path().join("fresh"))
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+}

@@ -109,6 +109,7 @@ impl SourceArgs {
                 now,
             };
             let collected = collect::import(&options)?;
+            warn(&collected);
             return Ok((collected, exports.display().to_string()));
         }
         let options = LiveOptions {
@@ -139,9 +140,7 @@ impl SourceArgs {
             bar.finish();
             collected?
         };
-        for warning in &collected.warnings {
-            output::warning(warning);
-        }
+        warn(&collected);
         let caller = collected
             .info
             .accounts
@@ -149,6 +148,13 @@ impl SourceArgs {
             .and_then(|a| a.caller_arn.clone())
             .unwrap_or_else(|| "unknown caller".into());
         Ok((collected, format!("AWS, live, as {caller}")))
+    }
+}
+
+/// Says what the collection noted for the user, even under `-q`.
+fn warn(collected: &Collected) {
+    for warning in &collected.warnings {
+        output::warning(warning);
     }
 }
 

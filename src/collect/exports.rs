@@ -101,6 +101,7 @@ pub(crate) fn import_as(
 
     classify_failures(&mut calls);
     let (info, log) = describe(&scan, calls, options.now, source, notes);
+    let warnings = dating_warnings(&info, options.now);
     let io = |source| CollectError::Io {
         path: options.out.clone(),
         source,
@@ -112,7 +113,7 @@ pub(crate) fn import_as(
         path,
         info,
         log,
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
@@ -711,6 +712,47 @@ fn describe(
     let mut skipped = scan.skipped.clone();
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     (info, CollectionLog { entries, skipped })
+}
+
+/// How far ahead of the collection time evidence may be dated before it is
+/// worth a word: a clock in the wrong time zone is hours out, not a day.
+const CLOCK_SKEW: time::Duration = time::Duration::days(1);
+
+/// Evidence older than this when the snapshot is written is a year's
+/// assessment made from stale evidence.
+const STALE_DAYS: i64 = 366;
+
+/// What the user should hear about each account's evidence date, which
+/// every age the checks measure is measured to: a date after the snapshot
+/// was written (a clock set wrong, or an export of the future), or one over
+/// a year before it.
+fn dating_warnings(info: &SnapshotInfo, now: OffsetDateTime) -> Vec<String> {
+    let written = stamp(now);
+    info.accounts
+        .iter()
+        .filter_map(|account| {
+            let text = account.as_of.as_deref()?;
+            let as_of = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+            let days = (now - as_of).whole_days();
+            if as_of > now + CLOCK_SKEW {
+                Some(format!(
+                    "account {}: its evidence is dated {text} (when its credential report was \
+                     generated), after this snapshot was written ({written}); every age is \
+                     measured to {text}: check the clocks of the machines involved",
+                    account.account_id
+                ))
+            } else if days > STALE_DAYS {
+                Some(format!(
+                    "account {}: its evidence is dated {text}, {days} days before this snapshot \
+                     was written; every age is measured to {text}, and the bundle is named \
+                     after that quarter",
+                    account.account_id
+                ))
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// An instant in RFC 3339, UTC, whole seconds.
