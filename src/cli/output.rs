@@ -216,16 +216,25 @@ fn human_summary(
         }
     }
 
-    for (status, regions) in tally::regions_left_out(log) {
-        let what = match status {
-            CallStatus::OptInRegion => "Opt-in regions not enabled for the account",
-            _ if collected.info.source == Source::Live => {
-                "Regions enabled for the account but not collected (not assessed)"
-            }
-            _ => "Regions enabled for the account but not exported (not assessed)",
-        };
-        writeln!(out)?;
-        wrapped(out, &format!("{what}: {}", regions.join(", ")), "", "  ")?;
+    for (account, by_status) in tally::regions_left_out(log) {
+        for (status, regions) in by_status {
+            let what = match status {
+                CallStatus::OptInRegion => "opt-in regions not enabled for the account",
+                _ if collected.info.source == Source::Live => {
+                    "regions enabled for the account but not collected (not assessed)"
+                }
+                _ => "regions enabled for the account but not exported (not assessed)",
+            };
+            let head = if many {
+                format!("Account {account}, {what}")
+            } else {
+                let mut what = what.to_string();
+                what[..1].make_ascii_uppercase();
+                what
+            };
+            writeln!(out)?;
+            wrapped(out, &format!("{head}: {}", regions.join(", ")), "", "  ")?;
+        }
     }
     if !log.skipped.is_empty() {
         writeln!(

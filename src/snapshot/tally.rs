@@ -57,12 +57,16 @@ pub fn not_ok(log: &CollectionLog) -> impl Iterator<Item = &LogEntry> {
         .filter(|e| !e.status.is_ok() && e.service != ANY)
 }
 
-/// Whole regions left out, by status (`missing`: enabled but not exported;
-/// `opt-in-region`: not enabled for the account).
-pub fn regions_left_out(log: &CollectionLog) -> BTreeMap<CallStatus, Vec<String>> {
-    let mut out: BTreeMap<CallStatus, Vec<String>> = BTreeMap::new();
+/// Whole regions left out, by account and status (`missing`: enabled but
+/// not collected; `opt-in-region`: not enabled for the account).
+pub fn regions_left_out(
+    log: &CollectionLog,
+) -> BTreeMap<String, BTreeMap<CallStatus, Vec<String>>> {
+    let mut out: BTreeMap<String, BTreeMap<CallStatus, Vec<String>>> = BTreeMap::new();
     for entry in log.entries.iter().filter(|e| e.service == ANY) {
-        out.entry(entry.status)
+        out.entry(entry.account_id.clone())
+            .or_default()
+            .entry(entry.status)
             .or_default()
             .push(entry.region.clone());
     }
