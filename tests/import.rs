@@ -644,3 +644,30 @@ fn evidence_over_a_year_old_is_said_so_and_fresh_evidence_is_not() {
         .success()
         .stderr(predicate::str::contains("warning").not());
 }
+
+#[test]
+fn a_region_folder_the_account_does_not_have_is_refused() {
+    let export = Export::complete("eu-west-2");
+    let regions = export.root().join(format!("{ACCOUNT}/eu-west-2"));
+    let typo = export.root().join(format!("{ACCOUNT}/eu-wset-2"));
+    fs::rename(&regions, &typo).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    collect(&export, &out.path().join("snap"))
+        .code(2)
+        .stderr(predicate::str::contains(format!("{ACCOUNT}/eu-wset-2")))
+        .stderr(predicate::str::contains(
+            "is not a region this account's `ec2 describe-regions` lists",
+        ));
+}
+
+#[test]
+fn a_folder_that_is_not_an_account_is_said_to_be_left_out() {
+    let export = Export::complete("eu-west-2");
+    export.file("48021537960/global/sts/get-caller-identity.json", "{}");
+    let out = tempfile::tempdir().unwrap();
+    collect(&export, &out.path().join("snap"))
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: left out the folder `48021537960` of the export: not a 12-digit AWS account ID",
+        ));
+}

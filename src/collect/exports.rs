@@ -94,6 +94,7 @@ pub(crate) fn import_as(
         })?;
     let mut calls = read_calls(root, &scan.found, &staged, &mut scan.problems)?;
     check_accounts(root, &calls, &mut scan.problems);
+    check_regions(root, &scan.accounts, &calls, &mut scan.problems);
     check_documents(root, &calls, &mut scan.problems);
     if !scan.problems.is_empty() {
         return Err(CollectError::BadFiles(scan.problems));
@@ -101,7 +102,8 @@ pub(crate) fn import_as(
 
     classify_failures(&mut calls);
     let (info, log) = describe(&scan, calls, options.now, source, notes);
-    let warnings = dating_warnings(&info, options.now);
+    let mut warnings = scan.warnings.clone();
+    warnings.extend(dating_warnings(&info, options.now));
     let io = |source| CollectError::Io {
         path: options.out.clone(),
         source,
@@ -174,6 +176,9 @@ struct Scan {
     found: Vec<Found>,
     skipped: Vec<Skipped>,
     problems: Vec<FileProblem>,
+    /// What the user should hear of the layout: folders left out that look
+    /// as if they were meant to be read.
+    warnings: Vec<String>,
 }
 
 impl Scan {
@@ -196,6 +201,12 @@ impl Scan {
         for (name, kind) in list(root)? {
             if kind != EntryKind::Dir || !is_account_id(&name) {
                 self.skip(&name, "not an account folder (a 12-digit AWS account ID)");
+                if kind == EntryKind::Dir && !name.starts_with('.') {
+                    self.warnings.push(format!(
+                        "left out the folder `{name}` of the export: not a 12-digit AWS account \
+                         ID, so none of it is evidence; rename it if it holds an account's export"
+                    ));
+                }
                 continue;
             }
             self.accounts.entry(name.clone()).or_default();
@@ -542,6 +553,38 @@ fn shorten(token: &str) -> String {
         format!("{}…", token.chars().take(24).collect::<String>())
     } else {
         token.to_string()
+    }
+}
+
+/// Every region folder must be a region the account's `ec2
+/// describe-regions` lists, where the export holds that answer: a folder
+/// named `eu-wset-2` is a typo, and its evidence would be judged as a region
+/// of its own while the real one is reported as not exported.
+fn check_regions(
+    root: &Path,
+    accounts: &BTreeMap<String, BTreeSet<String>>,
+    calls: &[Call],
+    problems: &mut Vec<FileProblem>,
+) {
+    for (account, folders) in accounts {
+        let listed: Option<BTreeSet<&str>> = calls.iter().find_map(|c| match &c.document {
+            Some(Document::Regions(r)) if &c.found.account == account => Some(
+                r.regions
+                    .iter()
+                    .filter_map(|r| r.region_name.as_deref())
+                    .collect(),
+            ),
+            _ => None,
+        });
+        let Some(listed) = listed else { continue };
+        for folder in folders.iter().filter(|f| !listed.contains(f.as_str())) {
+            problems.push(FileProblem {
+                path: root.join(account).join(folder),
+                problem: "is not a region this account's `ec2 describe-regions` lists; rename \
+                          the folder to the region it holds"
+                    .into(),
+            });
+        }
     }
 }
 

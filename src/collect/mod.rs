@@ -80,8 +80,9 @@ impl CollectError {
                     .into(),
             ),
             CollectError::BadFiles(_) => Some(
-                "each file must hold exactly what `aws SERVICE OPERATION --output json` printed; \
-                 export the call again, or delete the file to have the call logged as missing"
+                "each file must hold exactly what `aws SERVICE OPERATION --output json` printed, \
+                 in the folder of its account and region; export the call again, or delete the \
+                 file to have the call logged as missing"
                     .into(),
             ),
             CollectError::OutputOverlapsInput(_) => {

@@ -50,7 +50,12 @@ impl Export {
     pub fn complete(region: &str) -> Export {
         let export = Export::new();
         for (call, json) in GLOBAL_CALLS {
-            export.call("global", call, json);
+            // The account has exactly the region exported.
+            let json = match *call {
+                "ec2/describe-regions" => json.replace("eu-west-2", region),
+                _ => json.to_string(),
+            };
+            export.call("global", call, &json);
         }
         for (call, json) in REGIONAL_CALLS {
             export.call(region, call, json);
