@@ -893,3 +893,49 @@ fn calls_in_an_opt_in_region_not_enabled_are_logged_as_such() {
         "{in_region:#?}"
     );
 }
+
+#[test]
+fn a_role_that_may_not_be_assumed_is_refused_in_plain_words() {
+    let faults = json!([{"service": "sts", "operation": "AssumeRole", "error": "AccessDenied"}]);
+    let Some(emulator) = Emulator::start(
+        "a_role_that_may_not_be_assumed_is_refused_in_plain_words",
+        faults,
+    ) else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let live = work.path().join("live");
+    let role = "arn:aws:iam::111122223333:role/auditpack-audit";
+    let done = emulator.collect(&live, &["--role-arn", role]);
+    assert_eq!(done.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "cannot assume role `{role}`: AWS STS answered AccessDenied: User:"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Error {"), "{stderr}");
+    assert!(!live.exists());
+}
+
+#[test]
+fn an_audit_manager_assessment_id_that_is_not_one_is_refused_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let done = isolated(dir.path())
+        .args([
+            "collect",
+            "--audit-manager-assessment",
+            "not a uuid",
+            "--out",
+        ])
+        .arg(dir.path().join("snapshot"))
+        .output()
+        .unwrap();
+    assert_eq!(done.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(
+        stderr.contains("`not a uuid` is not an Audit Manager assessment ID"),
+        "{stderr}"
+    );
+}

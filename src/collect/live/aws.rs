@@ -152,6 +152,25 @@ fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     })
 }
 
+/// What STS said when it refused to let the credentials assume the role,
+/// from deep in the credential provider's error.
+fn sts_refusal(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use aws_sdk_sts::error::ProvideErrorMetadata;
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if let Some(refused) = e.downcast_ref::<AssumeRoleError>() {
+            return Some(format!(
+                "AWS STS answered {}: {}",
+                refused.code().unwrap_or("an error"),
+                refused.message().unwrap_or("no reason given")
+            ));
+        }
+        cause = e.source();
+    }
+    None
+}
+
 /// A profile named on the command line must exist in the shared
 /// configuration files; the SDK would otherwise fall back to other
 /// credentials without a word.
@@ -197,7 +216,7 @@ async fn check_credentials(config: &SdkConfig, access: &Access) -> Result<(), Li
                 }
                 (_, Some(role)) => Err(LiveError::AssumeRole {
                     role: role.clone(),
-                    problem: text,
+                    problem: sts_refusal(&err).unwrap_or(text),
                 }),
                 _ => Err(LiveError::NoCredentials(text)),
             }

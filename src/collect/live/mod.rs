@@ -116,6 +116,9 @@ pub enum LiveError {
     #[error("`{0}` is not a region name")]
     BadRegion(String),
 
+    #[error("`{0}` is not an Audit Manager assessment ID")]
+    BadAssessment(String),
+
     #[error("{0} is not a region AWS lists for account {1}")]
     UnknownRegions(String, String),
 
@@ -162,6 +165,11 @@ impl LiveError {
                     .into(),
             ),
             LiveError::BadRegion(_) => Some("region names look like `eu-west-2`".into()),
+            LiveError::BadAssessment(_) => Some(
+                "assessment IDs look like `a1f3c5e7-2b4d-4f60-8a1c-3e5f7a9b0c2d`; \
+                 `aws auditmanager list-assessments` lists them"
+                    .into(),
+            ),
             LiveError::UnknownRegions(..) => Some(
                 "leave out --region to collect every enabled region, or check the names with \
                  `aws ec2 describe-regions`"
@@ -185,6 +193,13 @@ pub fn collect(options: &LiveOptions, progress: &dyn Progress) -> Result<Collect
     {
         return Err(LiveError::BadRegion(bad.clone()));
     }
+    if let Some(bad) = options
+        .audit_manager_assessments
+        .iter()
+        .find(|id| !is_uuid(id))
+    {
+        return Err(LiveError::BadAssessment(bad.clone()));
+    }
     if options.out.exists() && !options.replace {
         return Err(CollectError::OutputExists(options.out.clone()).into());
     }
@@ -196,6 +211,17 @@ pub fn collect(options: &LiveOptions, progress: &dyn Progress) -> Result<Collect
     let mut collected = write_snapshot(options, &account, records)?;
     collected.warnings = warnings;
     Ok(collected)
+}
+
+/// An ID in the 8-4-4-4-12 hexadecimal form Audit Manager gives its
+/// assessments.
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// One AWS call's answer or failure, and what it took.
@@ -692,6 +718,18 @@ mod tests {
             unreachable: false,
         };
         Record::new("ec2", "describe-regions", Effort::default(), Err(failure))
+    }
+
+    #[test]
+    fn assessment_ids_are_uuids() {
+        assert!(is_uuid("a1f3c5e7-2b4d-4f60-8a1c-3e5f7a9b0c2d"));
+        for bad in [
+            "not a uuid",
+            "a1f3c5e7-2b4d-4f60-8a1c",
+            "../../etc-2b4d-4f60-8a1c-3e5f7a9b0c2d",
+        ] {
+            assert!(!is_uuid(bad), "{bad}");
+        }
     }
 
     #[test]
