@@ -174,13 +174,15 @@ struct Bar {
 
 impl Bar {
     fn new() -> Bar {
-        let bar = ProgressBar::new(0);
+        // A spinner until the account and the number of groups are known.
+        let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{prefix:>12} [{bar:30}] {pos}/{len} {wide_msg}")
-                .expect("a valid progress template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template("{prefix:>12} {spinner} {wide_msg}")
+                .expect("a valid progress template"),
         );
         bar.set_prefix("Collecting");
+        bar.set_message("signing in to AWS");
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
         Bar {
             bar,
             failed: Mutex::new(0),
@@ -194,6 +196,12 @@ impl Bar {
 
 impl Progress for Bar {
     fn start(&self, account: &str, groups: usize) {
+        self.bar.disable_steady_tick();
+        self.bar.set_style(
+            ProgressStyle::with_template("{prefix:>12} [{bar:30}] {pos}/{len} {wide_msg}")
+                .expect("a valid progress template")
+                .progress_chars("=> "),
+        );
         self.bar.set_length(groups as u64);
         self.bar.set_message(format!("account {account}"));
     }

@@ -84,8 +84,7 @@ fn human_summary(
     for account in &collected.info.accounts {
         let mine = rows.iter().filter(|r| r.account_id == account.account_id);
         let (calls, ok) = mine.fold((0, 0), |(c, o), r| (c + r.calls, o + r.ok));
-        writeln!(
-            out,
+        let line = format!(
             "Account {} from {}: {} region{} ({}); {calls} calls expected, {ok} answered in full",
             account.account_id,
             source,
@@ -96,7 +95,8 @@ fn human_summary(
             } else {
                 account.regions.join(", ")
             },
-        )?;
+        );
+        wrapped(out, &line, "", "  ")?;
         if account.regions.is_empty() {
             writeln!(
                 out,

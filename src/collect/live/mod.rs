@@ -445,7 +445,7 @@ async fn gather(
         }
     }
     progress.start(&account, groups.len() + 1);
-    progress.done(GLOBAL, "sts", 2, failed(&[&identity, &regions_record]));
+    progress.done(GLOBAL, "sts, ec2", 2, failed(&[&identity, &regions_record]));
 
     let caller = Arc::new(caller);
     let account = Arc::new(account);
