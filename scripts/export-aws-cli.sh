@@ -547,6 +547,15 @@ if [ "$calls_failed" -gt 0 ]; then
     say "enabled); AccessDenied means the role lacks a permission (see docs/export-script.md)."
 fi
 say "Export folder: $out_dir"
-say "In CloudShell, zip it to download it:  zip -r $(printf '%q' "$out_dir.zip") $(printf '%q' "$out_dir")"
+# Zipped from its parent folder, so the archive holds the folder's own name
+# rather than the whole path to it.
+out_parent="$(dirname -- "$out_dir")"
+out_name="$(basename -- "$out_dir")"
+if [ "$out_parent" = "." ]; then
+    zip_command="zip -r $(printf '%q' "$out_name.zip") $(printf '%q' "$out_name")"
+else
+    zip_command="(cd $(printf '%q' "$out_parent") && zip -r $(printf '%q' "$out_name.zip") $(printf '%q' "$out_name"))"
+fi
+say "In CloudShell, zip it to download it:  $zip_command"
 say "Next, run:  auditpack run --from-exports $(printf '%q' "$out_dir") --out auditpack-report"
 exit 0
