@@ -826,7 +826,10 @@ fn an_audit_manager_assessment_s_evidence_folders_are_imported() {
     let other = work.path().join("other");
     let done = emulator.collect(
         &other,
-        &["--audit-manager-assessment", "no-such-assessment"],
+        &[
+            "--audit-manager-assessment",
+            "0badc0de-0000-4000-8000-000000000000",
+        ],
     );
     assert!(
         done.status.success(),
