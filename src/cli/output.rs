@@ -8,7 +8,7 @@ use auditpack::collect::live::LiveError;
 use auditpack::collect::{CollectError, Collected};
 use auditpack::controls::{Assessment, ControlStatus};
 use auditpack::snapshot::info::Source;
-use auditpack::snapshot::log::CallStatus;
+use auditpack::snapshot::log::{CallStatus, LogEntry};
 use auditpack::snapshot::tally::{self, ServiceTally};
 use std::io::Write;
 
@@ -147,12 +147,15 @@ fn human_summary(
     let (missing, failed): (Vec<_>, Vec<_>) =
         tally::not_ok(log).partition(|e| e.status == CallStatus::Missing);
     if !failed.is_empty() {
-        writeln!(
+        writeln!(out)?;
+        wrapped(
             out,
-            "\nCalls that did not answer in full (their checks say \"not assessed\", unless the answer \
-             is itself the finding, as with a service that is not enabled):"
+            "Calls that did not answer in full (their checks say \"not assessed\", unless the \
+             answer is itself the finding, as with a service that is not enabled):",
+            "",
+            "",
         )?;
-        for entry in failed {
+        for (entry, places) in alike_across_regions(&failed, many) {
             let resource = entry
                 .resource
                 .as_deref()
@@ -163,10 +166,9 @@ fn human_summary(
                 .as_deref()
                 .map(|c| format!(" ({c})"))
                 .unwrap_or_default();
-            let place = if many {
-                format!("{}/{}", entry.account_id, entry.region)
-            } else {
-                entry.region.clone()
+            let place = match places.as_slice() {
+                [one] => one.clone(),
+                many => format!("{} regions ({})", many.len(), many.join(", ")),
             };
             let head = format!(
                 "{place} {} {}{resource}: {}{code}",
@@ -260,6 +262,49 @@ fn plural(n: usize) -> &'static str {
 
 /// The width summaries wrap at.
 const WIDTH: usize = 100;
+
+/// Failed calls, with those that failed alike in several regions (Security
+/// Hub off everywhere, say) said once: the same call, status, code and
+/// message but for the region's name. Each comes with the places it stands
+/// for (`eu-west-2`, or `ACCOUNT/eu-west-2` with several accounts).
+fn alike_across_regions<'a>(
+    failed: &[&'a LogEntry],
+    many: bool,
+) -> Vec<(&'a LogEntry, Vec<String>)> {
+    let key = |e: &LogEntry| {
+        let detail = e
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .replace(&e.region, "\u{0}");
+        (
+            e.account_id.clone(),
+            e.service.clone(),
+            e.operation.clone(),
+            e.resource.clone(),
+            e.status,
+            e.error_code.clone(),
+            detail,
+        )
+    };
+    let mut groups: Vec<(&LogEntry, Vec<String>)> = Vec::new();
+    let mut index: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    for entry in failed {
+        let place = if many {
+            format!("{}/{}", entry.account_id, entry.region)
+        } else {
+            entry.region.clone()
+        };
+        match index.get(&key(entry)) {
+            Some(&at) => groups[at].1.push(place),
+            None => {
+                index.insert(key(entry), groups.len());
+                groups.push((entry, vec![place]));
+            }
+        }
+    }
+    groups
+}
 
 fn wrapped(out: &mut impl Write, text: &str, first: &str, rest: &str) -> Result<()> {
     let options = textwrap::Options::new(WIDTH)
