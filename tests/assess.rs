@@ -414,3 +414,23 @@ fn mappings_dir_holding_a_copy_of_the_shipped_folder_assesses_as_without_it() {
             "mapping.csv: not a file auditpack reads",
         ));
 }
+
+#[test]
+fn assess_of_an_export_folder_suggests_importing_it_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = auditpack()
+        .arg("assess")
+        .arg(format!("{SAMPLE}/export"))
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("is an export folder")
+            && stderr.contains("auditpack collect --from-exports")
+            && stderr.contains("--out SNAPSHOT"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("o").exists());
+}
