@@ -39,6 +39,18 @@ fn collect_and_seal(
     previous: Option<&Path>,
     extra: &[String],
 ) -> PathBuf {
+    collect_and_seal_saying(export, dir, name, key, previous, extra).0
+}
+
+/// [`collect_and_seal`], and what sealing said on standard error.
+fn collect_and_seal_saying(
+    export: &Path,
+    dir: &Path,
+    name: &str,
+    key: &Path,
+    previous: Option<&Path>,
+    extra: &[String],
+) -> (PathBuf, String) {
     let snapshot = dir.join(format!("{name}-snapshot"));
     auditpack()
         .args(["collect", "-q", "--force", "--from-exports"])
@@ -60,8 +72,8 @@ fn collect_and_seal(
     if let Some(previous) = previous {
         cmd.arg("--previous").arg(previous);
     }
-    cmd.assert().success();
-    out
+    let done = cmd.assert().success();
+    (out, stderr_of(&done))
 }
 
 /// Seals a sample folder with its own attestations and approved images.
@@ -354,6 +366,121 @@ fn seal_export(
         export.call("eu-west-2", call, body);
     }
     collect_and_seal(export.root(), dir, name, key, previous, &[])
+}
+
+/// [`seal_export`], and what sealing said on standard error.
+fn seal_export_saying(
+    dir: &Path,
+    name: &str,
+    generated: &str,
+    key: &Path,
+    previous: Option<&Path>,
+) -> (PathBuf, String) {
+    let export = Export::new();
+    for (call, body) in GLOBAL_CALLS {
+        let body = body.replace("2026-11-30T09:15:02+00:00", generated);
+        export.call("global", call, &body);
+    }
+    for (call, body) in REGIONAL_CALLS {
+        export.call("eu-west-2", call, body);
+    }
+    collect_and_seal_saying(export.root(), dir, name, key, previous, &[])
+}
+
+/// What `bag-info.txt` of `bundle` records as the previous bundle.
+fn recorded_previous(bundle: &Path) -> String {
+    let info = String::from_utf8(bundle_entry(bundle, "bag-info.txt")).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix("Auditpack-Previous-Bundle-SHA256: "))
+        .unwrap_or("-")
+        .to_string()
+}
+
+#[test]
+fn previous_of_the_same_quarter_2026q4_is_sealed_with_a_warning_and_its_digest() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let a = seal_export(dir.path(), "a", "2026-11-30T09:15:02+00:00", &f.key, None);
+    let (b, stderr) = seal_export_saying(
+        dir.path(),
+        "b",
+        "2026-12-20T09:15:02+00:00",
+        &f.key,
+        Some(&a),
+    );
+    assert!(
+        stderr.contains("warning: --previous")
+            && stderr.contains("is not the bundle of the quarter before this one")
+            && stderr.contains("2026Q4 does not follow 2026Q4")
+            && stderr.contains("verify --chain` will call this link broken"),
+        "{stderr}"
+    );
+    assert_eq!(recorded_previous(&b), sha256(&fs::read(&a).unwrap()));
+}
+
+#[test]
+fn previous_2026q1_of_a_2026q3_bundle_warns_that_a_quarter_is_missing() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let q1 = seal_export(dir.path(), "q1", "2026-03-30T09:15:02+00:00", &f.key, None);
+    let (_, stderr) = seal_export_saying(
+        dir.path(),
+        "q3",
+        "2026-09-28T09:15:02+00:00",
+        &f.key,
+        Some(&q1),
+    );
+    assert!(
+        stderr.contains("1 quarter is missing between 2026Q1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn previous_2027q1_of_a_2026q4_bundle_warns_it_is_newer() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let newer = seal_export(dir.path(), "n", "2027-02-28T09:15:02+00:00", &f.key, None);
+    let (_, stderr) = seal_export_saying(
+        dir.path(),
+        "o",
+        "2026-11-30T09:15:02+00:00",
+        &f.key,
+        Some(&newer),
+    );
+    assert!(stderr.contains("2026Q4 does not follow 2027Q1"), "{stderr}");
+}
+
+#[test]
+fn previous_of_the_quarter_just_before_seals_without_a_warning() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let q3 = seal_export(dir.path(), "q3", "2026-09-28T09:15:02+00:00", &f.key, None);
+    let (_, stderr) = seal_export_saying(
+        dir.path(),
+        "q4",
+        "2026-11-30T09:15:02+00:00",
+        &f.key,
+        Some(&q3),
+    );
+    assert!(!stderr.contains("warning: --previous"), "{stderr}");
+}
+
+#[test]
+fn a_chain_whose_later_bundle_records_none_says_it_was_sealed_without_previous() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let q3 = seal_export(dir.path(), "q3", "2026-09-28T09:15:02+00:00", &f.key, None);
+    let q4 = seal_export(dir.path(), "q4", "2026-11-30T09:15:02+00:00", &f.key, None);
+    let (code, _, text) = verify_chain(&[&q3, &q4]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(
+            "records no previous bundle (it was sealed without --previous), so it is not chained to"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("SHA-256 none"), "{text}");
 }
 
 #[test]

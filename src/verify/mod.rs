@@ -168,6 +168,18 @@ impl UnverifiedBundle {
         })
     }
 
+    /// The bag's name, read from the zip's layout alone, with nothing
+    /// verified: what a bundle says it is, for a warning before it is
+    /// checked. `None` when the file is not laid out as a bag.
+    pub fn claimed_bag(self) -> Option<String> {
+        let mut report = Report {
+            file: self.path.clone(),
+            ..Report::default()
+        };
+        let mut archive = ZipArchive::new(self.file).ok()?;
+        structure::check(&mut archive, &mut report).map(|(bag, _)| bag)
+    }
+
     /// Checks everything; the report of what is wrong when anything is.
     pub fn verify(self, trust: &Trust) -> Result<VerifiedBundle, Box<Report>> {
         let mut report = Report {
