@@ -161,7 +161,7 @@ fn parse_date(text: &str) -> Result<OffsetDateTime> {
 
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let loaded = args.inputs.load()?;
-    let key = auditpack::sign::load_private(&args.key)?;
+    let key = super::private_key("--key", &args.key)?;
     let date = args.seal.date()?;
     args.seal.check_previous(&args.out)?;
     let info = read_info(&args.snapshot)?;

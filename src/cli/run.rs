@@ -46,7 +46,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let key = args
         .key
         .as_deref()
-        .map(auditpack::sign::load_private)
+        .map(|k| super::private_key("--key", k))
         .transpose()?;
     let date = args.seal.date()?;
     args.seal.check_previous(&args.out)?;

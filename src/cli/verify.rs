@@ -5,7 +5,7 @@
 use super::Global;
 use anyhow::{Context, Result};
 use auditpack::bag;
-use auditpack::sign::{Trust, load_public, parse_allowed_signers};
+use auditpack::sign::{Trust, parse_allowed_signers};
 use auditpack::verify::chain::{self, ChainReport};
 use auditpack::verify::{Report, UnverifiedBundle};
 use std::io::Write;
@@ -162,7 +162,7 @@ impl Signer {
     /// The trust these options describe; with neither, nobody is trusted.
     pub fn trust(&self) -> Result<Trust> {
         if let Some(key) = &self.key {
-            return Ok(Trust::Key(load_public(key)?));
+            return Ok(Trust::Key(super::public_key("--key", key)?));
         }
         if let Some(file) = &self.allowed_signers {
             let text = std::fs::read_to_string(file)
