@@ -1528,3 +1528,58 @@ fn a_private_key_of_mode_0644_is_used_with_a_warning() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("others on this machine"));
 }
+
+#[test]
+fn a_not_verified_bundle_shows_its_contents_as_unverified_and_never_trusted() {
+    let s = sealed();
+    let dir = workspace();
+    let damaged = dir.path().join("damaged.zip");
+    rezip(
+        &s.bundle,
+        &damaged,
+        |name| {
+            if name == "data/assessment/summary.json" {
+                Edit::Change(&flip_middle)
+            } else {
+                Edit::Keep
+            }
+        },
+        &[],
+    );
+    let verdict = verify_with_key(&damaged);
+    assert_not_verified(&verdict, &["Unverified contents (not vouched for"]);
+    assert!(!verdict.stdout.contains("(trusted:"), "{verdict:?}");
+    let heading = verdict.stdout.find("Unverified contents").unwrap();
+    let signed = verdict.stdout.find("signed by").unwrap();
+    assert!(heading < signed, "{verdict:?}");
+}
+
+#[test]
+fn packed_sha256_first_bytes_differing_is_said_as_the_zip_rewritten_after_sealing() {
+    // A padding bit of a deflate stream changes no content, only the
+    // zip's bytes: packed-sha256.txt alone catches it.
+    let s = sealed();
+    let dir = workspace();
+    let bytes = fs::read(&s.bundle).unwrap();
+    let mut archive = ZipArchive::new(File::open(&s.bundle).unwrap()).unwrap();
+    let file = (0..archive.len())
+        .find_map(|i| {
+            let f = archive.by_index_raw(i).unwrap();
+            (f.compression() == CompressionMethod::Deflated && f.compressed_size() > 0)
+                .then(|| (f.data_start().unwrap() + f.compressed_size() - 1) as usize)
+        })
+        .unwrap();
+    let mut changed = bytes.clone();
+    changed[file] ^= 0x80;
+    let out = dir.path().join("padding.zip");
+    fs::write(&out, &changed).unwrap();
+    let verdict = verify_with_key(&out);
+    assert_not_verified(
+        &verdict,
+        &[
+            "packed-sha256.txt: the zip's first",
+            "rewritten after sealing (re-zipped or edited)",
+        ],
+    );
+    assert!(!verdict.stdout.contains("contents may not"), "{verdict:?}");
+}

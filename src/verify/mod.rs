@@ -380,9 +380,16 @@ fn check_packed(text: &[u8], header_start: u64, report: &mut Report) {
         Ok(found) if found == digest => {}
         Ok(_) => report.problem(
             PACKED_FILE,
-            format!("the zip's first {bytes} bytes differ from those sealed, though their contents may not"),
+            format!(
+                "the zip's first {bytes} bytes are not the bytes that were sealed: the zip was \
+                 rewritten after sealing (re-zipped or edited), so this is not the file signed, \
+                 even where the files inside still match their checksums"
+            ),
         ),
-        Err(e) => report.problem(PACKED_FILE, format!("cannot read the zip's first {bytes} bytes ({e})")),
+        Err(e) => report.problem(
+            PACKED_FILE,
+            format!("cannot read the zip's first {bytes} bytes ({e})"),
+        ),
     }
 }
 
