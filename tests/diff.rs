@@ -839,3 +839,16 @@ fn the_readmes_quarterly_drift_commands_run_as_written() {
         outputs[4]
     );
 }
+
+#[test]
+fn added_guardduty_detector_is_listed_under_medium_as_monitoring_switched_on() {
+    let f = fixture();
+    let out = diff(&f.q4, &f.q1, &[]).success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let section = text.find("Resources added and removed").expect(&text);
+    let rest = &text[section..];
+    let medium = rest.find("\n  medium\n").expect(rest);
+    let detector = rest.find("added   GuardDuty detector").expect(rest);
+    let low = rest.find("\n  low\n").unwrap_or(usize::MAX);
+    assert!(medium < detector && detector < low, "{rest}");
+}
