@@ -264,13 +264,21 @@ fn the_next_quarters_summary_shows_the_changes_since_the_sample() {
         "q4.zip",
         "auditpack-210987654321-and-1-more-2026Q4, as of 2026-11-30T09:17:40Z",
         "Something got worse",
-        "better 5.1 Policies for information security: manual → pass",
+        // Each change is a table row: its label (coloured by direction)
+        // in a column of its own, then what changed.
+        "5.1 Policies for information security: manual → pass",
+        "Severity high",
+        "Severity medium",
         "sg-03f847dbfbf0a22b3 (nbch-jumphost-base) in 210987654321/eu-west-2: + tcp/3389 from 0.0.0.0/0",
         "40 failing findings in both bundles",
-        "renewed iso27001:5.1 by Hannah Kowalczyk",
+        "iso27001:5.1 by Hannah Kowalczyk",
         "version 4 → 5",
     ] {
         assert!(section.contains(expected), "no `{expected}` in:\n{section}");
+    }
+    let labels: Vec<&str> = section.lines().map(str::trim).collect();
+    for label in ["better", "worse", "new", "resolved", "added", "renewed"] {
+        assert!(labels.contains(&label), "no label `{label}` in:\n{section}");
     }
     // A bundle sealed with no --previous has no such section.
     let first = summary_text(&f.q4, &f.dir);
