@@ -365,15 +365,7 @@ fn seal_export(
     key: &Path,
     previous: Option<&Path>,
 ) -> PathBuf {
-    let export = Export::new();
-    for (call, body) in GLOBAL_CALLS {
-        let body = body.replace("2026-11-30T09:15:02+00:00", generated);
-        export.call("global", call, &body);
-    }
-    for (call, body) in REGIONAL_CALLS {
-        export.call("eu-west-2", call, body);
-    }
-    collect_and_seal(export.root(), dir, name, key, previous, &[])
+    seal_export_saying(dir, name, generated, key, previous).0
 }
 
 /// [`seal_export`], and what sealing said on standard error.
@@ -404,18 +396,21 @@ fn recorded_previous(bundle: &Path) -> String {
         .to_string()
 }
 
-#[test]
-fn previous_of_the_same_quarter_2026q4_is_sealed_with_a_warning_and_its_digest() {
+/// Seals a bundle as of `before`, then one as of `after` with it as
+/// --previous: both bundles, and what sealing the second said.
+fn sealed_after(before: &str, after: &str) -> (tempfile::TempDir, PathBuf, PathBuf, String) {
     let f = fixture();
     let dir = tempfile::tempdir().unwrap();
-    let a = seal_export(dir.path(), "a", "2026-11-30T09:15:02+00:00", &f.key, None);
-    let (b, stderr) = seal_export_saying(
-        dir.path(),
-        "b",
-        "2026-12-20T09:15:02+00:00",
-        &f.key,
-        Some(&a),
-    );
+    let at = |day: &str| format!("{day}T09:15:02+00:00");
+    let first = seal_export(dir.path(), "first", &at(before), &f.key, None);
+    let (second, stderr) =
+        seal_export_saying(dir.path(), "second", &at(after), &f.key, Some(&first));
+    (dir, first, second, stderr)
+}
+
+#[test]
+fn previous_of_the_same_quarter_2026q4_is_sealed_with_a_warning_and_its_digest() {
+    let (_dir, a, b, stderr) = sealed_after("2026-11-30", "2026-12-20");
     assert!(
         stderr.contains("warning: --previous")
             && stderr.contains("is not the bundle of the quarter before this one")
@@ -428,16 +423,7 @@ fn previous_of_the_same_quarter_2026q4_is_sealed_with_a_warning_and_its_digest()
 
 #[test]
 fn previous_2026q1_of_a_2026q3_bundle_warns_that_a_quarter_is_missing() {
-    let f = fixture();
-    let dir = tempfile::tempdir().unwrap();
-    let q1 = seal_export(dir.path(), "q1", "2026-03-30T09:15:02+00:00", &f.key, None);
-    let (_, stderr) = seal_export_saying(
-        dir.path(),
-        "q3",
-        "2026-09-28T09:15:02+00:00",
-        &f.key,
-        Some(&q1),
-    );
+    let (_dir, _, _, stderr) = sealed_after("2026-03-30", "2026-09-28");
     assert!(
         stderr.contains("1 quarter is missing between 2026Q1"),
         "{stderr}"
@@ -446,31 +432,13 @@ fn previous_2026q1_of_a_2026q3_bundle_warns_that_a_quarter_is_missing() {
 
 #[test]
 fn previous_2027q1_of_a_2026q4_bundle_warns_it_is_newer() {
-    let f = fixture();
-    let dir = tempfile::tempdir().unwrap();
-    let newer = seal_export(dir.path(), "n", "2027-02-28T09:15:02+00:00", &f.key, None);
-    let (_, stderr) = seal_export_saying(
-        dir.path(),
-        "o",
-        "2026-11-30T09:15:02+00:00",
-        &f.key,
-        Some(&newer),
-    );
+    let (_dir, _, _, stderr) = sealed_after("2027-02-28", "2026-11-30");
     assert!(stderr.contains("2026Q4 does not follow 2027Q1"), "{stderr}");
 }
 
 #[test]
 fn previous_of_the_quarter_just_before_seals_without_a_warning() {
-    let f = fixture();
-    let dir = tempfile::tempdir().unwrap();
-    let q3 = seal_export(dir.path(), "q3", "2026-09-28T09:15:02+00:00", &f.key, None);
-    let (_, stderr) = seal_export_saying(
-        dir.path(),
-        "q4",
-        "2026-11-30T09:15:02+00:00",
-        &f.key,
-        Some(&q3),
-    );
+    let (_dir, _, _, stderr) = sealed_after("2026-09-28", "2026-11-30");
     assert!(!stderr.contains("warning: --previous"), "{stderr}");
 }
 

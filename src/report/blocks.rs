@@ -193,19 +193,7 @@ fn status_line(canvas: &mut Canvas, status: &str, text: &str) {
 mod tests {
     use super::*;
     use crate::report::fonts::Fonts;
-    use printpdf::{Op, TextItem};
-
-    fn texts(page: &[Op]) -> Vec<String> {
-        page.iter()
-            .filter_map(|op| match op {
-                Op::ShowText { items } => match items.first() {
-                    Some(TextItem::Text(t)) => Some(t.clone()),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect()
-    }
+    use crate::report::table::tests::texts;
 
     #[test]
     fn made_and_expiry_and_attachment_move_with_the_rest_of_their_attestation() {

@@ -234,12 +234,13 @@ fn draw_lines(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::report::fonts::Fonts;
     use printpdf::{Op, TextItem};
 
-    fn texts(page: &[Op]) -> Vec<String> {
+    /// The text shown on a page, one string per run, in drawing order.
+    pub(in crate::report) fn texts(page: &[Op]) -> Vec<String> {
         page.iter()
             .filter_map(|op| match op {
                 Op::ShowText { items } => match items.first() {
