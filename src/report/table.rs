@@ -27,7 +27,7 @@ fn kind(name: &str) -> Option<Kind> {
     let (widths, status, numbers): (&'static [f32], Option<usize>, &'static [usize]) = match name {
         "worst" => (&[0.22, 0.11, 0.53, 0.14], None, &[3]),
         "controls" => (&[0.115, 0.27, 0.115, 0.155, 0.345], Some(2), &[]),
-        "findings" => (&[0.21, 0.15, 0.14, 0.26, 0.24], None, &[]),
+        "findings" => (&[0.235, 0.125, 0.14, 0.26, 0.24], None, &[]),
         "artifact" => (&[0.235, 0.25, 0.115, 0.40], Some(2), &[]),
         "attachments" => (&[0.40, 0.12, 0.48], None, &[1]),
         "unavailable" => (&[0.18, 0.25, 0.13, 0.44], Some(2), &[]),
@@ -321,14 +321,16 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn report_wpimyef3dcafneuv_fits_the_report_column_of_artifact_tables() {
+    fn report_wpimyef3dcafneuv_fits_the_id_column_of_artifact_and_findings_tables() {
         let fonts = Fonts::load().unwrap();
-        let kind = kind("artifact").unwrap();
-        let width = kind.widths[0] * WIDTH - 2.0 * PAD_X;
-        let lines = wrap("report-WPimYEf3DCafnEUv", width, |c| {
-            fonts.char_width(Face::Regular, CELL.size, c)
-        });
-        assert_eq!(lines, ["report-WPimYEf3DCafnEUv"]);
+        for name in ["artifact", "findings"] {
+            let kind = kind(name).unwrap();
+            let width = kind.widths[0] * WIDTH - 2.0 * PAD_X;
+            for id in ["report-WPimYEf3DCafnEUv", "report-RN5KHvIVbUZY69DY"] {
+                let lines = wrap(id, width, |c| fonts.char_width(Face::Regular, CELL.size, c));
+                assert_eq!(lines, [id], "{name}");
+            }
+        }
     }
 
     #[test]
