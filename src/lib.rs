@@ -43,3 +43,4 @@ pub mod snapshot;
 pub mod staging;
 mod toml_error;
 pub mod verify;
+pub mod words;

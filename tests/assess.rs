@@ -362,3 +362,75 @@ pat,arn:aws:iam::{account}:user/pat,2020-01-01T00:00:00+00:00,true,2026-10-01T00
     assert_eq!(verdict("111111111111"), "pass");
     assert_eq!(verdict("222222222222"), "fail");
 }
+
+#[test]
+fn mappings_dir_holding_a_copy_of_the_shipped_folder_assesses_as_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = snapshot_of(Path::new(&format!("{SAMPLE}/export")), dir.path());
+    let copy = dir.path().join("mp");
+    fs::create_dir(&copy).unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("control-mappings");
+    for entry in fs::read_dir(&shipped).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let assess = |out: &Path, mappings: Option<&Path>| {
+        let mut cmd = auditpack();
+        cmd.arg("assess").arg(&snapshot).arg("--out").arg(out);
+        cmd.args(sample_args());
+        if let Some(m) = mappings {
+            cmd.arg("--mappings").arg(m);
+        }
+        cmd.assert().success();
+    };
+    assess(&dir.path().join("plain"), None);
+    assess(&dir.path().join("copied"), Some(&copy));
+    for file in ["controls-iso27001.csv", "controls-cyber-essentials.csv"] {
+        assert_eq!(
+            fs::read_to_string(dir.path().join("plain").join(file)).unwrap(),
+            fs::read_to_string(dir.path().join("copied").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+
+    // A misspelt name in the same folder is still refused.
+    fs::write(
+        copy.join("mapping.csv"),
+        "framework,control_id,check_id,rationale\n",
+    )
+    .unwrap();
+    auditpack()
+        .arg("assess")
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(dir.path().join("misspelt"))
+        .arg("--mappings")
+        .arg(&copy)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "mapping.csv: not a file auditpack reads",
+        ));
+}
+
+#[test]
+fn assess_of_an_export_folder_suggests_importing_it_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = auditpack()
+        .arg("assess")
+        .arg(format!("{SAMPLE}/export"))
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("is an export folder")
+            && stderr.contains("auditpack collect --from-exports")
+            && stderr.contains("--out SNAPSHOT"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("o").exists());
+}

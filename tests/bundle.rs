@@ -1445,3 +1445,141 @@ fn a_flipped_bit_that_inflating_ignores_is_still_caught() {
     }
     assert!(tried > 0);
 }
+
+#[test]
+fn keygen_names_the_allowed_signers_line_by_what_it_starts_with() {
+    let dir = workspace();
+    let out = keygen(&dir.path().join("k")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let start = format!("{IDENTITY} namespaces=");
+    assert!(
+        stderr.contains(&format!("standard output that starts `{start}`")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("second line above"), "{stderr}");
+    assert!(stdout.lines().any(|l| l.starts_with(&start)), "{stdout}");
+}
+
+#[test]
+fn verify_key_given_the_private_key_says_to_pass_key_pub() {
+    let s = sealed();
+    let verdict = verify(&s.bundle, &["--key", path_str(&s.key)]);
+    assert_eq!(verdict.code, 2, "{verdict:?}");
+    assert!(
+        verdict.stderr.contains("this is the private key")
+            && verdict
+                .stderr
+                .contains(&format!("pass {}.pub", path_str(&s.key))),
+        "{verdict:?}"
+    );
+}
+
+#[test]
+fn verify_key_nokey_names_the_option_and_what_to_do() {
+    let verdict = verify(&sealed().bundle, &["--key", "nokey"]);
+    assert_eq!(verdict.code, 2, "{verdict:?}");
+    assert!(
+        verdict.stderr.contains("--key `nokey`: no such file")
+            && verdict.stderr.contains("auditpack keygen --out KEY"),
+        "{verdict:?}"
+    );
+    assert!(!verdict.stderr.contains("os error"), "{verdict:?}");
+}
+
+#[test]
+fn bundle_key_nokey_says_how_to_make_one() {
+    let s = sealed();
+    let dir = workspace();
+    let out = seal(&s.snapshot, Path::new("nokey"), &dir.path().join("b.zip"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--key `nokey`: no such file")
+            && stderr.contains("make a signing key with `auditpack keygen --out KEY`"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_private_key_of_mode_0644_is_used_with_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = sealed();
+    let dir = workspace();
+    let key = dir.path().join("open-key");
+    fs::copy(&s.key, &key).unwrap();
+    fs::set_permissions(&key, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = seal(&s.snapshot, &key, &dir.path().join("b.zip"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("others on this machine can read") && stderr.contains("chmod 600"),
+        "{stderr}"
+    );
+    // The owner-only key made by keygen says nothing of the kind.
+    let quiet = seal(&s.snapshot, &s.key, &dir.path().join("c.zip"))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("others on this machine"));
+}
+
+#[test]
+fn a_not_verified_bundle_shows_its_contents_as_unverified_and_never_trusted() {
+    let s = sealed();
+    let dir = workspace();
+    let damaged = dir.path().join("damaged.zip");
+    rezip(
+        &s.bundle,
+        &damaged,
+        |name| {
+            if name == "data/assessment/summary.json" {
+                Edit::Change(&flip_middle)
+            } else {
+                Edit::Keep
+            }
+        },
+        &[],
+    );
+    let verdict = verify_with_key(&damaged);
+    assert_not_verified(&verdict, &["Unverified contents (not vouched for"]);
+    assert!(!verdict.stdout.contains("(trusted:"), "{verdict:?}");
+    let heading = verdict.stdout.find("Unverified contents").unwrap();
+    let signed = verdict.stdout.find("signed by").unwrap();
+    assert!(heading < signed, "{verdict:?}");
+}
+
+#[test]
+fn packed_sha256_first_bytes_differing_is_said_as_the_zip_rewritten_after_sealing() {
+    // A padding bit of a deflate stream changes no content, only the
+    // zip's bytes: packed-sha256.txt alone catches it.
+    let s = sealed();
+    let dir = workspace();
+    let bytes = fs::read(&s.bundle).unwrap();
+    let mut archive = ZipArchive::new(File::open(&s.bundle).unwrap()).unwrap();
+    let file = (0..archive.len())
+        .find_map(|i| {
+            let f = archive.by_index_raw(i).unwrap();
+            (f.compression() == CompressionMethod::Deflated && f.compressed_size() > 0)
+                .then(|| (f.data_start().unwrap() + f.compressed_size() - 1) as usize)
+        })
+        .unwrap();
+    let mut changed = bytes.clone();
+    changed[file] ^= 0x80;
+    let out = dir.path().join("padding.zip");
+    fs::write(&out, &changed).unwrap();
+    let verdict = verify_with_key(&out);
+    assert_not_verified(
+        &verdict,
+        &[
+            "packed-sha256.txt: the zip's first",
+            "rewritten after sealing (re-zipped or edited)",
+        ],
+    );
+    assert!(!verdict.stdout.contains("contents may not"), "{verdict:?}");
+}

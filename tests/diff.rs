@@ -39,6 +39,18 @@ fn collect_and_seal(
     previous: Option<&Path>,
     extra: &[String],
 ) -> PathBuf {
+    collect_and_seal_saying(export, dir, name, key, previous, extra).0
+}
+
+/// [`collect_and_seal`], and what sealing said on standard error.
+fn collect_and_seal_saying(
+    export: &Path,
+    dir: &Path,
+    name: &str,
+    key: &Path,
+    previous: Option<&Path>,
+    extra: &[String],
+) -> (PathBuf, String) {
     let snapshot = dir.join(format!("{name}-snapshot"));
     auditpack()
         .args(["collect", "-q", "--force", "--from-exports"])
@@ -60,8 +72,8 @@ fn collect_and_seal(
     if let Some(previous) = previous {
         cmd.arg("--previous").arg(previous);
     }
-    cmd.assert().success();
-    out
+    let done = cmd.assert().success();
+    (out, stderr_of(&done))
 }
 
 /// Seals a sample folder with its own attestations and approved images.
@@ -252,13 +264,21 @@ fn the_next_quarters_summary_shows_the_changes_since_the_sample() {
         "q4.zip",
         "auditpack-210987654321-and-1-more-2026Q4, as of 2026-11-30T09:17:40Z",
         "Something got worse",
-        "better 5.1 Policies for information security: manual → pass",
+        // Each change is a table row: its label (coloured by direction)
+        // in a column of its own, then what changed.
+        "5.1 Policies for information security: manual → pass",
+        "Severity high",
+        "Severity medium",
         "sg-03f847dbfbf0a22b3 (nbch-jumphost-base) in 210987654321/eu-west-2: + tcp/3389 from 0.0.0.0/0",
         "40 failing findings in both bundles",
-        "renewed iso27001:5.1 by Hannah Kowalczyk",
+        "iso27001:5.1 by Hannah Kowalczyk",
         "version 4 → 5",
     ] {
         assert!(section.contains(expected), "no `{expected}` in:\n{section}");
+    }
+    let labels: Vec<&str> = section.lines().map(str::trim).collect();
+    for label in ["better", "worse", "new", "resolved", "added", "renewed"] {
+        assert!(labels.contains(&label), "no label `{label}` in:\n{section}");
     }
     // A bundle sealed with no --previous has no such section.
     let first = summary_text(&f.q4, &f.dir);
@@ -345,6 +365,17 @@ fn seal_export(
     key: &Path,
     previous: Option<&Path>,
 ) -> PathBuf {
+    seal_export_saying(dir, name, generated, key, previous).0
+}
+
+/// [`seal_export`], and what sealing said on standard error.
+fn seal_export_saying(
+    dir: &Path,
+    name: &str,
+    generated: &str,
+    key: &Path,
+    previous: Option<&Path>,
+) -> (PathBuf, String) {
     let export = Export::new();
     for (call, body) in GLOBAL_CALLS {
         let body = body.replace("2026-11-30T09:15:02+00:00", generated);
@@ -353,7 +384,79 @@ fn seal_export(
     for (call, body) in REGIONAL_CALLS {
         export.call("eu-west-2", call, body);
     }
-    collect_and_seal(export.root(), dir, name, key, previous, &[])
+    collect_and_seal_saying(export.root(), dir, name, key, previous, &[])
+}
+
+/// What `bag-info.txt` of `bundle` records as the previous bundle.
+fn recorded_previous(bundle: &Path) -> String {
+    let info = String::from_utf8(bundle_entry(bundle, "bag-info.txt")).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix("Auditpack-Previous-Bundle-SHA256: "))
+        .unwrap_or("-")
+        .to_string()
+}
+
+/// Seals a bundle as of `before`, then one as of `after` with it as
+/// --previous: both bundles, and what sealing the second said.
+fn sealed_after(before: &str, after: &str) -> (tempfile::TempDir, PathBuf, PathBuf, String) {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let at = |day: &str| format!("{day}T09:15:02+00:00");
+    let first = seal_export(dir.path(), "first", &at(before), &f.key, None);
+    let (second, stderr) =
+        seal_export_saying(dir.path(), "second", &at(after), &f.key, Some(&first));
+    (dir, first, second, stderr)
+}
+
+#[test]
+fn previous_of_the_same_quarter_2026q4_is_sealed_with_a_warning_and_its_digest() {
+    let (_dir, a, b, stderr) = sealed_after("2026-11-30", "2026-12-20");
+    assert!(
+        stderr.contains("warning: --previous")
+            && stderr.contains("is not the bundle of the quarter before this one")
+            && stderr.contains("2026Q4 does not follow 2026Q4")
+            && stderr.contains("verify --chain` will call this link broken"),
+        "{stderr}"
+    );
+    assert_eq!(recorded_previous(&b), sha256(&fs::read(&a).unwrap()));
+}
+
+#[test]
+fn previous_2026q1_of_a_2026q3_bundle_warns_that_a_quarter_is_missing() {
+    let (_dir, _, _, stderr) = sealed_after("2026-03-30", "2026-09-28");
+    assert!(
+        stderr.contains("1 quarter is missing between 2026Q1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn previous_2027q1_of_a_2026q4_bundle_warns_it_is_newer() {
+    let (_dir, _, _, stderr) = sealed_after("2027-02-28", "2026-11-30");
+    assert!(stderr.contains("2026Q4 does not follow 2027Q1"), "{stderr}");
+}
+
+#[test]
+fn previous_of_the_quarter_just_before_seals_without_a_warning() {
+    let (_dir, _, _, stderr) = sealed_after("2026-09-28", "2026-11-30");
+    assert!(!stderr.contains("warning: --previous"), "{stderr}");
+}
+
+#[test]
+fn a_chain_whose_later_bundle_records_none_says_it_was_sealed_without_previous() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let q3 = seal_export(dir.path(), "q3", "2026-09-28T09:15:02+00:00", &f.key, None);
+    let q4 = seal_export(dir.path(), "q4", "2026-11-30T09:15:02+00:00", &f.key, None);
+    let (code, _, text) = verify_chain(&[&q3, &q4]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(
+            "records no previous bundle (it was sealed without --previous), so it is not chained to"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("SHA-256 none"), "{text}");
 }
 
 #[test]
@@ -711,4 +814,17 @@ fn the_readmes_quarterly_drift_commands_run_as_written() {
         "{}",
         outputs[4]
     );
+}
+
+#[test]
+fn added_guardduty_detector_is_listed_under_medium_as_monitoring_switched_on() {
+    let f = fixture();
+    let out = diff(&f.q4, &f.q1, &[]).success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let section = text.find("Resources added and removed").expect(&text);
+    let rest = &text[section..];
+    let medium = rest.find("\n  medium\n").expect(rest);
+    let detector = rest.find("added   GuardDuty detector").expect(rest);
+    let low = rest.find("\n  low\n").unwrap_or(usize::MAX);
+    assert!(medium < detector && detector < low, "{rest}");
 }

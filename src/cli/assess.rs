@@ -121,9 +121,28 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
             nested.display()
         );
     }
+    if !args.snapshot.join("snapshot.json").exists() && is_export(&args.snapshot) {
+        bail!(
+            "`{dir}` is an export folder (AWS CLI outputs per account), not a snapshot\nhelp: \
+             import it first with `auditpack collect --from-exports {dir} --out SNAPSHOT`, then \
+             assess SNAPSHOT; or do all of it with `auditpack run --from-exports {dir} --out OUT`",
+            dir = args.snapshot.display()
+        );
+    }
     let snapshot = Snapshot::open(&args.snapshot)?;
     let (_, code) = finish(&snapshot, &loaded, &args.out, &args.verdict, global)?;
     Ok(code)
+}
+
+/// Whether `dir` is laid out as an export: a folder per account, named
+/// by its 12-digit ID.
+fn is_export(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.path().is_dir()
+                && auditpack::collect::exports::is_account_id(&e.file_name().to_string_lossy())
+        })
+    })
 }
 
 /// Assesses an open snapshot, writes the folder, prints the summary and

@@ -108,6 +108,31 @@ impl Seal {
 }
 
 impl Seal {
+    /// Warns when the previous bundle is not of the quarter before the
+    /// bundle `bag` about to be sealed, as `verify --chain` would judge
+    /// the link. Only a warning: the digest recorded is right whatever the
+    /// quarters, and sealing a quarter again (a corrected export) is
+    /// ordinary; it is the series handed to an auditor that must follow.
+    pub fn warn_quarter(&self, bag: &str) {
+        let Some(previous) = &self.previous else {
+            return;
+        };
+        let claimed = auditpack::verify::UnverifiedBundle::open(previous)
+            .ok()
+            .and_then(|b| b.claimed_bag());
+        let name = previous.display().to_string();
+        if let Some(what) =
+            auditpack::verify::chain::quarter_break(claimed.as_deref(), Some(bag), "--previous")
+        {
+            output::warning(&format!(
+                "--previous `{name}` is not the bundle of the quarter before this one ({bag}): \
+                 {what}; its digest is recorded all the same, but `auditpack verify --chain` will \
+                 call this link broken\n\
+                 help: pass as --previous the bundle of the quarter just before this one"
+            ));
+        }
+    }
+
     /// Says which bundle this one is chained to, by the digest recorded.
     pub fn report_chain(&self, global: Global) {
         let Some(previous) = &self.previous else {
@@ -136,10 +161,11 @@ fn parse_date(text: &str) -> Result<OffsetDateTime> {
 
 pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let loaded = args.inputs.load()?;
-    let key = auditpack::sign::load_private(&args.key)?;
+    let key = super::private_key("--key", &args.key)?;
     let date = args.seal.date()?;
     args.seal.check_previous(&args.out)?;
     let info = read_info(&args.snapshot)?;
+    args.seal.warn_quarter(&bundle::bag_name(&info));
     // The assessment sealed is the one given, checked to be of this
     // snapshot, or one made now (which reads every file of the snapshot
     // into memory; a given one lets sealing stream).

@@ -181,7 +181,7 @@ fn print(out: &mut impl Write, drift: &Drift, persisting: bool) -> std::io::Resu
                 "    "
             };
             for line in &group.lines {
-                writeln!(out, "{indent}{}", clean(line))?;
+                writeln!(out, "{indent}{}", clean(&line.text))?;
             }
         }
     }
@@ -261,7 +261,25 @@ fn changes(
                 .into_iter()
                 .map(|s| report::ChangeSection {
                     title: s.title,
-                    groups: s.groups.into_iter().map(|g| (g.heading, g.lines)).collect(),
+                    groups: s
+                        .groups
+                        .into_iter()
+                        .map(|g| report::ChangeGroup {
+                            heading: g.heading,
+                            lines: g
+                                .lines
+                                .into_iter()
+                                .map(|l| report::ChangeLine {
+                                    direction: match l.direction {
+                                        diff::Direction::Worse => "worse",
+                                        diff::Direction::Better => "better",
+                                        diff::Direction::Neutral => "neutral",
+                                    },
+                                    text: l.text,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         },

@@ -59,10 +59,17 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
             made.public.display()
         ),
     );
+    // Standard output and standard error may be read apart (one piped,
+    // one on the terminal), so the line is named by what it starts with,
+    // not by where it sits.
     output::status(
         global,
         "",
-        "the second line above goes into an auditor's allowed-signers file",
+        &format!(
+            "the line printed on standard output that starts `{} namespaces=` goes into an \
+             auditor's allowed-signers file",
+            args.identity
+        ),
     );
     Ok(ExitCode::SUCCESS)
 }

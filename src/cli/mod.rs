@@ -129,3 +129,50 @@ pub fn now() -> anyhow::Result<time::OffsetDateTime> {
         Err(_) => Ok(time::OffsetDateTime::now_utc()),
     }
 }
+
+/// The private key named by `option` (`--key`), with advice when the
+/// file is missing, and a warning when others may read it.
+pub fn private_key(option: &str, path: &std::path::Path) -> anyhow::Result<ssh_key::PrivateKey> {
+    let key = auditpack::sign::load_private(path).map_err(|e| key_error(option, path, e, true))?;
+    if auditpack::sign::readable_by_others(path) {
+        output::warning(&format!(
+            "{option} `{}` is a private key that others on this machine can read; make it yours \
+             alone with `chmod 600 {}`",
+            path.display(),
+            path.display()
+        ));
+    }
+    Ok(key)
+}
+
+/// The public key named by `option` (`--key`), with advice when the file
+/// is missing.
+pub fn public_key(option: &str, path: &std::path::Path) -> anyhow::Result<ssh_key::PublicKey> {
+    auditpack::sign::load_public(path).map_err(|e| key_error(option, path, e, false))
+}
+
+fn key_error(
+    option: &str,
+    path: &std::path::Path,
+    error: auditpack::sign::KeyError,
+    private: bool,
+) -> anyhow::Error {
+    match error {
+        auditpack::sign::KeyError::Io { source, .. }
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            let help = if private {
+                format!(
+                    "make a signing key with `auditpack keygen --out KEY` and pass {option} KEY"
+                )
+            } else {
+                format!(
+                    "pass {option} KEY.pub, the public key the bundle's signer made with \
+                     `auditpack keygen --out KEY` and handed you"
+                )
+            };
+            anyhow::anyhow!("{option} `{}`: no such file\nhelp: {help}", path.display())
+        }
+        other => anyhow::anyhow!("{option}: {other}"),
+    }
+}

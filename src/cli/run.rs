@@ -46,7 +46,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     let key = args
         .key
         .as_deref()
-        .map(auditpack::sign::load_private)
+        .map(|k| super::private_key("--key", k))
         .transpose()?;
     let date = args.seal.date()?;
     args.seal.check_previous(&args.out)?;
@@ -66,6 +66,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         output::collection(&collected, &source, false, global)?;
     }
     let snapshot = Snapshot::open(&collected.path)?;
+    args.seal.warn_quarter(&bag_name(&snapshot.info));
     let (result, code) = finish(&snapshot, &loaded, &assessment_out, &args.verdict, global)?;
 
     let (key, key_path, demo) = match (key, &args.key) {

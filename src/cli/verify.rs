@@ -5,7 +5,7 @@
 use super::Global;
 use anyhow::{Context, Result};
 use auditpack::bag;
-use auditpack::sign::{Trust, load_public, parse_allowed_signers};
+use auditpack::sign::{Trust, parse_allowed_signers};
 use auditpack::verify::chain::{self, ChainReport};
 use auditpack::verify::{Report, UnverifiedBundle};
 use std::io::Write;
@@ -162,7 +162,7 @@ impl Signer {
     /// The trust these options describe; with neither, nobody is trusted.
     pub fn trust(&self) -> Result<Trust> {
         if let Some(key) = &self.key {
-            return Ok(Trust::Key(load_public(key)?));
+            return Ok(Trust::Key(super::public_key("--key", key)?));
         }
         if let Some(file) = &self.allowed_signers {
             let text = std::fs::read_to_string(file)
@@ -214,6 +214,14 @@ fn print(report: &Report, verified: bool) -> Result<()> {
         if n > 50 {
             writeln!(out, "  … and {} more (--json lists them all)", n - 50)?;
         }
+        // What follows is read from a bag that failed its checks: shown to
+        // help find out what it is, never as fact.
+        if report.bag.is_some() || report.signer.is_some() || !report.info.is_empty() {
+            writeln!(
+                out,
+                "Unverified contents (not vouched for: read from a bundle that did not verify):"
+            )?;
+        }
     }
     if let Some(bag) = &report.bag {
         let bag = clean(bag);
@@ -224,11 +232,10 @@ fn print(report: &Report, verified: bool) -> Result<()> {
         )?;
     }
     if let Some(signer) = &report.signer {
-        let trusted = report
-            .trusted_as
-            .as_deref()
-            .map(|t| format!(" (trusted: {})", clean(t)))
-            .unwrap_or_default();
+        let trusted = match (verified, report.trusted_as.as_deref()) {
+            (true, Some(t)) => format!(" (trusted: {})", clean(t)),
+            _ => String::new(),
+        };
         writeln!(out, "  signed by    {signer}{trusted}")?;
     }
     if !report.info.is_empty() {

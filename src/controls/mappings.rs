@@ -105,7 +105,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ),
 ];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, PartialEq)]
 struct FrameworkRow {
     framework: String,
     name: String,
@@ -164,6 +164,25 @@ impl Mappings {
         }
 
         let framework_rows: Vec<(FrameworkRow, u64)> = rows(&shipped("frameworks.csv"))?;
+        // The frameworks assessed are fixed by auditpack's checks, so
+        // `frameworks.csv` cannot be overridden; a copy of the shipped one
+        // (as left by copying the whole folder) is accepted, an edited one
+        // refused rather than silently ignored.
+        if let Some(source) = user("frameworks.csv")? {
+            let mine: Vec<FrameworkRow> = rows(&source)?.into_iter().map(|(r, _)| r).collect();
+            let same = mine.len() == framework_rows.len()
+                && mine.iter().zip(&framework_rows).all(|(a, (b, _))| a == b);
+            if !same {
+                return Err(MappingError {
+                    file: source.name,
+                    line: None,
+                    message: "differs from the shipped frameworks.csv, which cannot be \
+                              overridden (the frameworks assessed are fixed); remove it from the \
+                              folder, or make it a copy of the shipped one"
+                        .into(),
+                });
+            }
+        }
         let mut frameworks = Vec::new();
         for (row, _) in framework_rows {
             let mut controls: Vec<Control> = rows(&shipped(&row.controls_file))?
@@ -210,11 +229,19 @@ impl Mappings {
             links.retain(|(m, _, _)| {
                 !cleared.contains(&(m.framework.clone(), m.control_id.clone()))
             });
-            links.extend(
-                mine.into_iter()
-                    .filter(|(m, _)| m.check_id != "-")
-                    .map(|(m, line)| (m, source.name.clone(), line)),
-            );
+            for (m, line) in mine.into_iter().filter(|(m, _)| m.check_id != "-") {
+                // A row for a link already made (as in a copy of the
+                // shipped file) replaces it rather than doubling it.
+                let same = |l: &Mapping| {
+                    l.framework == m.framework
+                        && l.control_id == m.control_id
+                        && l.check_id == m.check_id
+                };
+                match links.iter_mut().find(|(l, _, _)| same(l)) {
+                    Some(existing) => *existing = (m, source.name.clone(), line),
+                    None => links.push((m, source.name.clone(), line)),
+                }
+            }
         }
 
         let mappings = Mappings {
@@ -316,11 +343,7 @@ impl Mappings {
 /// A CSV file in the override folder that auditpack would not read is
 /// almost always a misspelt name: say so rather than ignore it.
 fn check_override_names(dir: &Path) -> Result<(), MappingError> {
-    let known: Vec<&str> = SHIPPED
-        .iter()
-        .map(|(name, _)| *name)
-        .filter(|n| *n != "frameworks.csv")
-        .collect();
+    let known: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
     let entries = std::fs::read_dir(dir).map_err(|e| MappingError {
         file: dir.display().to_string(),
         line: None,
@@ -333,7 +356,7 @@ fn check_override_names(dir: &Path) -> Result<(), MappingError> {
                 file: entry.path().display().to_string(),
                 line: None,
                 message: format!(
-                    "not a file auditpack reads; override files are named {}",
+                    "not a file auditpack reads (a misspelt name?); override files are named {}",
                     known.join(", ")
                 ),
             });
@@ -486,6 +509,30 @@ mod tests {
             "Our policies"
         );
         assert_eq!(mappings.framework("iso27001").unwrap().controls.len(), 93);
+    }
+
+    #[test]
+    fn a_copy_of_the_shipped_folder_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in SHIPPED {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let copied = Mappings::load(Some(dir.path())).unwrap();
+        let shipped = Mappings::load(None).unwrap();
+        assert_eq!(copied.links, shipped.links, "no link doubled or lost");
+        assert_eq!(copied.frameworks.len(), shipped.frameworks.len());
+    }
+
+    #[test]
+    fn an_edited_frameworks_csv_is_refused_not_ignored() {
+        let text =
+            "framework,name,short_name,version,controls_file\nnhs-p14,Ours,Ours,1,nhs-p14.csv\n";
+        let err = with_override("frameworks.csv", text).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("frameworks.csv: differs from the shipped"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -320,8 +320,8 @@ fn from_findings(
             return (
                 ControlStatus::Incomplete,
                 format!(
-                    "all {} findings pass, but the part no AWS API shows needs a current attestation",
-                    counts.passing
+                    "{}, but the part no AWS API shows needs a current attestation",
+                    all_pass(counts.passing)
                 ),
             );
         }
@@ -329,8 +329,14 @@ fn from_findings(
     };
     (
         ControlStatus::Pass,
-        format!("all {} findings pass{attested}", counts.passing),
+        format!("{}{attested}", all_pass(counts.passing)),
     )
+}
+
+/// `the finding passes`, `both findings pass`, `all 3 findings pass`.
+fn all_pass(n: usize) -> String {
+    let verb = if n == 1 { "passes" } else { "pass" };
+    format!("{} {verb}", crate::words::every(n, "finding", "findings"))
 }
 
 /// `sg-0e05… (nbch-bastion-ssh) in 210987654321/eu-west-2`.
@@ -388,6 +394,13 @@ mod tests {
 
     fn status_of(findings: &[Finding], framework: &str, control: &str) -> ControlStatus {
         status_with(findings, &[], (framework, control))
+    }
+
+    #[test]
+    fn all_2_findings_pass_reads_both_findings_pass_and_1_the_finding_passes() {
+        assert_eq!(all_pass(1), "the finding passes");
+        assert_eq!(all_pass(2), "both findings pass");
+        assert_eq!(all_pass(7), "all 7 findings pass");
     }
 
     #[test]

@@ -113,8 +113,11 @@ fn resources(
     let mut config = Vec::new();
     let reference = |key: &Key, r: &Resource, added: bool| {
         let watched = matches!(key.kind, Kind::Trail | Kind::Detector);
+        // A detector appearing is threat detection switched on, as much a
+        // switch as its status going to ENABLED.
         let (severity, direction) = match (watched, added) {
             (true, false) => (Severity::Medium, Direction::Worse),
+            (true, true) if key.kind == Kind::Detector => (Severity::Medium, Direction::Better),
             (true, true) => (Severity::Low, Direction::Better),
             _ => (Severity::Low, Direction::Neutral),
         };

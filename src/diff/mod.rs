@@ -22,7 +22,8 @@
 //!   a new failing finding is worse, a resolved one better; a rule open to
 //!   the world (`0.0.0.0/0`, `::/0`) added is worse, removed better; MFA,
 //!   trail logging, log file validation, IMDSv2 or a detector switched off
-//!   is worse, switched on better; a trail or detector removed is worse;
+//!   is worse, switched on better (a detector added is one switched on);
+//!   a trail or detector removed is worse;
 //!   anything else (a tag, an instance type, a user added) is neutral.
 //! - severity: `high` for findings of network exposure (`net.*`,
 //!   `remote.no-direct-admin`) and the root user (`iam.root-*`), and for

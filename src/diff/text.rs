@@ -16,7 +16,21 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     pub heading: String,
-    pub lines: Vec<String>,
+    pub lines: Vec<Line>,
+}
+
+/// One change as a line, and which way it goes (for colour where there
+/// is colour; the text says it in words too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub direction: Direction,
+    pub text: String,
+}
+
+impl Line {
+    fn new(direction: Direction, text: String) -> Line {
+        Line { direction, text }
+    }
 }
 
 /// Where a resource is: `sg-0abc (web) in 123456789012/eu-west-2`.
@@ -51,7 +65,7 @@ fn finding_line(label: &str, f: &FindingChange) -> String {
 }
 
 /// Groups `(severity, line)` under one heading per severity, worst first.
-fn by_severity(mut items: Vec<(Severity, String)>) -> Vec<Group> {
+fn by_severity(mut items: Vec<(Severity, Line)>) -> Vec<Group> {
     items.sort_by_key(|a| a.0);
     let mut groups: Vec<Group> = Vec::new();
     for (severity, line) in items {
@@ -81,13 +95,16 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
 
     let mut frameworks: Vec<Group> = Vec::new();
     for c in &drift.controls {
-        let line = format!(
-            "{} {} {}: {} → {}",
-            word(c.direction),
-            c.control_id,
-            c.title,
-            c.from,
-            c.to
+        let line = Line::new(
+            c.direction,
+            format!(
+                "{} {} {}: {} → {}",
+                word(c.direction),
+                c.control_id,
+                c.title,
+                c.from,
+                c.to
+            ),
         );
         match frameworks
             .iter_mut()
@@ -103,28 +120,32 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
     push("Controls whose status changed", frameworks);
 
     let f = &drift.findings;
-    let mut items: Vec<(Severity, String)> = Vec::new();
-    items.extend(f.new.iter().map(|x| (x.severity, finding_line("new", x))));
-    items.extend(
-        f.resolved
-            .iter()
-            .map(|x| (x.severity, finding_line("resolved", x))),
-    );
-    if persisting {
+    let mut items: Vec<(Severity, Line)> = Vec::new();
+    for (label, direction, list) in [
+        ("new", Direction::Worse, &f.new),
+        ("resolved", Direction::Better, &f.resolved),
+    ] {
         items.extend(
-            f.persisting
-                .iter()
-                .map(|x| (x.severity, finding_line("persisting", x))),
+            list.iter()
+                .map(|x| (x.severity, Line::new(direction, finding_line(label, x)))),
         );
+    }
+    if persisting {
+        items.extend(f.persisting.iter().map(|x| {
+            let line = finding_line("persisting", x);
+            (x.severity, Line::new(Direction::Neutral, line))
+        }));
     }
     let mut groups = by_severity(items);
     if !persisting && !f.persisting.is_empty() {
         groups.push(Group {
             heading: "persisting".into(),
-            lines: vec![format!(
-                "{} failing finding{} in both bundles",
-                f.persisting.len(),
-                if f.persisting.len() == 1 { "" } else { "s" }
+            lines: vec![Line::new(
+                Direction::Neutral,
+                format!(
+                    "{} in both bundles",
+                    crate::words::count(f.persisting.len(), "failing finding", "failing findings")
+                ),
             )],
         });
     }
@@ -140,13 +161,13 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
                 place(&c.key, c.name.as_deref()),
                 c.change
             );
-            (c.severity, line)
+            (c.severity, Line::new(c.direction, line))
         })
         .collect();
     push("Configuration changes", by_severity(items));
 
     let r = &drift.resources;
-    let mut items: Vec<(Severity, String)> = Vec::new();
+    let mut items: Vec<(Severity, Line)> = Vec::new();
     for (sign, list) in [("added  ", &r.added), ("removed", &r.removed)] {
         for x in list {
             let line = format!(
@@ -154,7 +175,7 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
                 x.key.kind.label(),
                 place(&x.key, x.name.as_deref())
             );
-            items.push((x.severity, line));
+            items.push((x.severity, Line::new(x.direction, line)));
         }
     }
     push("Resources added and removed", by_severity(items));
@@ -165,12 +186,13 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
         .map(|a| {
             let before = a.expires_before.as_deref().unwrap_or("-");
             let after = a.expires_after.as_deref().unwrap_or("-");
-            format!(
+            let text = format!(
                 "{:<9} {} by {}: expires {after} (was {before})",
                 a.change,
                 a.controls.join(", "),
                 a.attested_by
-            )
+            );
+            Line::new(a.direction, text)
         })
         .collect();
     push(
@@ -186,14 +208,15 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
         .artifact_reports
         .iter()
         .map(|a| {
-            format!(
+            let text = format!(
                 "{} in {}: version {} → {} ({})",
                 a.name,
                 a.account_id,
                 version(a.version_before),
                 version(a.version_after),
                 a.report_id
-            )
+            );
+            Line::new(Direction::Neutral, text)
         })
         .collect();
     push(

@@ -75,7 +75,22 @@ pub enum Changes {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeSection {
     pub title: String,
-    pub groups: Vec<(String, Vec<String>)>,
+    pub groups: Vec<ChangeGroup>,
+}
+
+/// Lines under one heading: a framework, a severity (`high`, `medium`,
+/// `low`), or nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeGroup {
+    pub heading: String,
+    pub lines: Vec<ChangeLine>,
+}
+
+/// One change, and which way it goes: `worse`, `better` or `neutral`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeLine {
+    pub direction: &'static str,
+    pub text: String,
 }
 
 /// What is known of the bundle the report describes.

@@ -26,14 +26,15 @@ struct Kind {
 fn kind(name: &str) -> Option<Kind> {
     let (widths, status, numbers): (&'static [f32], Option<usize>, &'static [usize]) = match name {
         "worst" => (&[0.22, 0.11, 0.53, 0.14], None, &[3]),
-        "controls" => (&[0.115, 0.27, 0.09, 0.155, 0.37], Some(2), &[]),
-        "findings" => (&[0.21, 0.15, 0.14, 0.26, 0.24], None, &[]),
-        "artifact" => (&[0.18, 0.27, 0.10, 0.45], Some(2), &[]),
+        "controls" => (&[0.115, 0.27, 0.115, 0.155, 0.345], Some(2), &[]),
+        "findings" => (&[0.235, 0.125, 0.14, 0.26, 0.24], None, &[]),
+        "artifact" => (&[0.235, 0.25, 0.115, 0.40], Some(2), &[]),
         "attachments" => (&[0.40, 0.12, 0.48], None, &[1]),
         "unavailable" => (&[0.18, 0.25, 0.13, 0.44], Some(2), &[]),
         "regions" => (&[0.18, 0.41, 0.41], None, &[]),
         "checks" => (&[0.30, 0.56, 0.14], None, &[2]),
         "index" => (&[0.51, 0.12, 0.37], None, &[1]),
+        "changes" => (&[0.12, 0.88], Some(0), &[]),
         _ => return None,
     };
     Some(Kind {
@@ -75,7 +76,18 @@ pub fn draw(canvas: &mut Canvas, table: &Table) -> Result<(), String> {
 
     canvas.need(lead_of(&header, &rows));
     draw_header(canvas, &kind, &header);
+    let line = CELL.line_height();
+    let page_room = TOP - super::canvas::BOTTOM - height(&header, HEAD.line_height());
     for (index, row) in rows.iter().enumerate() {
+        // The last row never sits alone on a page of its own: when it
+        // would, the row before it goes over with it.
+        if index > 0 && index + 2 == rows.len() {
+            let pair = height(row, line) + height(&rows[index + 1], line);
+            if pair > canvas.room() && height(row, line) <= canvas.room() && pair <= page_room {
+                canvas.new_page();
+                draw_header(canvas, &kind, &header);
+            }
+        }
         draw_row(canvas, &kind, &header, row, index % 2 == 1);
     }
     canvas.y -= 10.0;
@@ -88,8 +100,10 @@ fn lead_of(header: &Laid, rows: &[Laid]) -> f32 {
     let line = CELL.line_height();
     // The whole first row: a row that does not fit moves to the next page
     // and would leave the header behind alone. (A row taller than a page
-    // is split, and `need` on an empty page asks for nothing.)
-    let first = rows.first().map_or(0.0, |r| height(r, line));
+    // is split, and `need` on an empty page asks for nothing.) Of a table
+    // of two rows, both: the second is its last, never alone.
+    let lead = if rows.len() == 2 { 2 } else { 1 };
+    let first: f32 = rows.iter().take(lead).map(|r| height(r, line)).sum();
     height(header, line) + first + 2.0
 }
 
@@ -100,11 +114,13 @@ pub fn lead(canvas: &Canvas, table: &Table) -> f32 {
         return 0.0;
     };
     let header = lay(canvas, &kind, &table.header, None, HEAD);
+    // As many rows as `lead_of` weighs: the first two of a table of two.
+    let lead = if table.rows.len() == 2 { 2 } else { 1 };
     let first: Vec<Laid> = table
         .rows
-        .first()
-        .and_then(|row| row_cells(canvas, &kind, &table.kind, row).ok())
-        .into_iter()
+        .iter()
+        .take(lead)
+        .filter_map(|row| row_cells(canvas, &kind, &table.kind, row).ok())
         .collect();
     lead_of(&header, &first)
 }
@@ -218,12 +234,13 @@ fn draw_lines(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::report::fonts::Fonts;
     use printpdf::{Op, TextItem};
 
-    fn texts(page: &[Op]) -> Vec<String> {
+    /// The text shown on a page, one string per run, in drawing order.
+    pub(in crate::report) fn texts(page: &[Op]) -> Vec<String> {
         page.iter()
             .filter_map(|op| match op {
                 Op::ShowText { items } => match items.first() {
@@ -257,6 +274,73 @@ mod tests {
         }
     }
 
+    const KINDS: [&str; 10] = [
+        "worst",
+        "controls",
+        "findings",
+        "artifact",
+        "attachments",
+        "unavailable",
+        "regions",
+        "checks",
+        "index",
+        "changes",
+    ];
+
+    #[test]
+    fn incomplete_and_every_other_status_word_fits_its_column_unbroken() {
+        let fonts = Fonts::load().unwrap();
+        let words = [
+            "Pass",
+            "Fail",
+            "Incomplete",
+            "Manual",
+            "Not",
+            "applicable",
+            "assessed",
+            "persisting",
+            "resolved",
+            "removed",
+            "renewed",
+        ];
+        for name in KINDS {
+            let kind = kind(name).unwrap();
+            let Some(column) = kind.status else { continue };
+            let width = kind.widths[column] * WIDTH - 2.0 * PAD_X;
+            for word in words {
+                let used: f32 = word
+                    .chars()
+                    .map(|c| fonts.char_width(Face::Bold, CELL.size, c))
+                    .sum();
+                assert!(
+                    used <= width,
+                    "`{word}` in table `{name}`: {used} > {width}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn report_wpimyef3dcafneuv_fits_the_id_column_of_artifact_and_findings_tables() {
+        let fonts = Fonts::load().unwrap();
+        for name in ["artifact", "findings"] {
+            let kind = kind(name).unwrap();
+            let width = kind.widths[0] * WIDTH - 2.0 * PAD_X;
+            for id in ["report-WPimYEf3DCafnEUv", "report-RN5KHvIVbUZY69DY"] {
+                let lines = wrap(id, width, |c| fonts.char_width(Face::Regular, CELL.size, c));
+                assert_eq!(lines, [id], "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_kind_fills_the_width() {
+        for name in KINDS {
+            let sum: f32 = kind(name).unwrap().widths.iter().sum();
+            assert!((sum - 1.0).abs() < 0.001, "{name}: {sum}");
+        }
+    }
+
     #[test]
     fn a_long_table_repeats_its_header_on_every_page() {
         let fonts = Fonts::load().unwrap();
@@ -277,6 +361,22 @@ mod tests {
             all.iter().any(|t| t == "sg-0000000000000012b"),
             "an ID wrapped away"
         );
+    }
+
+    #[test]
+    fn a_single_overflow_row_never_sits_alone_on_the_last_page() {
+        let fonts = Fonts::load().unwrap();
+        let rows_on = |page: &[Op]| texts(page).iter().filter(|t| t.starts_with("sg-")).count();
+        let mut canvas = Canvas::new(&fonts);
+        draw(&mut canvas, &table(200, "port 22 open")).unwrap();
+        let per_page = rows_on(&canvas.into_pages()[0]);
+        // One row more than a page holds.
+        let mut canvas = Canvas::new(&fonts);
+        draw(&mut canvas, &table(per_page + 1, "port 22 open")).unwrap();
+        let pages = canvas.into_pages();
+        assert_eq!(pages.len(), 2);
+        assert_eq!(rows_on(&pages[0]) + rows_on(&pages[1]), per_page + 1);
+        assert_eq!(rows_on(&pages[1]), 2, "the row before went over with it");
     }
 
     #[test]

@@ -74,11 +74,7 @@ fn changes(inputs: &Inputs) -> Value {
             let sections: Vec<Value> = sections
                 .iter()
                 .map(|s| {
-                    let groups: Vec<Value> = s
-                        .groups
-                        .iter()
-                        .map(|(heading, lines)| json!({ "heading": heading, "lines": lines }))
-                        .collect();
+                    let groups: Vec<Value> = s.groups.iter().map(change_group).collect();
                     json!({ "title": s.title, "groups": groups })
                 })
                 .collect();
@@ -92,6 +88,47 @@ fn changes(inputs: &Inputs) -> Value {
             })
         }
     }
+}
+
+/// A group of changes for the template: a severity heading gets the
+/// colour of its weight (high as a failure, medium as incomplete, low
+/// grey), and each line its label (`worse`, `new`, `added`...) apart, in
+/// the colour of its direction.
+fn change_group(group: &super::ChangeGroup) -> Value {
+    let severity_status = match group.heading.as_str() {
+        "high" => Some("fail"),
+        "medium" => Some("incomplete"),
+        "low" => Some("manual"),
+        _ => None,
+    };
+    let lines: Vec<Value> = group
+        .lines
+        .iter()
+        .map(|line| {
+            let status = match line.direction {
+                "worse" => Some("fail"),
+                "better" => Some("pass"),
+                _ => None,
+            };
+            // A line starts with its label when its first word is a
+            // lower-case word: `worse`, `resolved`, `added`, `renewed`.
+            let (label, text) = match line.text.split_once(' ') {
+                Some((first, rest))
+                    if !first.is_empty() && first.bytes().all(|b| b.is_ascii_lowercase()) =>
+                {
+                    (first, rest.trim_start())
+                }
+                _ => ("", line.text.as_str()),
+            };
+            json!({ "status": status, "label": label, "text": text })
+        })
+        .collect();
+    json!({
+        "heading": group.heading,
+        "severity": severity_status.map(|_| group.heading.as_str()),
+        "severity_status": severity_status,
+        "lines": lines,
+    })
 }
 
 fn bundle(inputs: &Inputs) -> Value {
@@ -564,6 +601,51 @@ fn split_folder(file: &str) -> (String, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn worse_and_high_read_as_fail_better_as_pass_each_label_apart() {
+        let group = super::super::ChangeGroup {
+            heading: "high".into(),
+            lines: vec![
+                super::super::ChangeLine {
+                    direction: "worse",
+                    text: "worse   sg-1 in 1/eu-west-2: + tcp/22 from 0.0.0.0/0".into(),
+                },
+                super::super::ChangeLine {
+                    direction: "better",
+                    text: "resolved  net.x on sg-2".into(),
+                },
+                super::super::ChangeLine {
+                    direction: "neutral",
+                    text: "ISO/IEC 27001 in 1: version 4 → 5".into(),
+                },
+            ],
+        };
+        let v = change_group(&group);
+        assert_eq!(v["severity_status"], "fail");
+        let lines = v["lines"].as_array().unwrap();
+        assert_eq!(
+            (&lines[0]["status"], &lines[0]["label"], &lines[0]["text"]),
+            (
+                &json!("fail"),
+                &json!("worse"),
+                &json!("sg-1 in 1/eu-west-2: + tcp/22 from 0.0.0.0/0")
+            )
+        );
+        assert_eq!(
+            (&lines[1]["status"], &lines[1]["label"]),
+            (&json!("pass"), &json!("resolved"))
+        );
+        assert_eq!(
+            (&lines[2]["status"], &lines[2]["label"]),
+            (&Value::Null, &json!(""))
+        );
+        let framework = super::super::ChangeGroup {
+            heading: "Cyber Essentials v3.3".into(),
+            lines: Vec::new(),
+        };
+        assert_eq!(change_group(&framework)["severity"], Value::Null);
+    }
 
     #[test]
     fn thousands_are_separated() {

@@ -146,10 +146,35 @@ pub fn load_public(path: &Path) -> Result<PublicKey, KeyError> {
         path: path.to_path_buf(),
         source,
     })?;
+    if text.contains("PRIVATE KEY-----") {
+        return Err(KeyError::Unusable {
+            path: path.to_path_buf(),
+            message: format!(
+                "this is the private key, which stays with whoever signs; pass {} (its public key) \
+                 instead",
+                public_path(path).display()
+            ),
+        });
+    }
     PublicKey::from_openssh(text.trim()).map_err(|_| KeyError::Unusable {
         path: path.to_path_buf(),
         message: "not an OpenSSH public key (a line such as `ssh-ed25519 AAAA... comment`)".into(),
     })
+}
+
+/// Whether anyone but the file's owner may read it (a private key should
+/// be mode 0600). Always false where file modes do not exist.
+pub fn readable_by_others(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
 }
 
 /// Signs `message` in auditpack's namespace; the armored SSHSIG text.

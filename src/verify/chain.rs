@@ -114,6 +114,46 @@ pub fn quarter(name: &str) -> Option<(i32, u8)> {
     Some((year.parse().ok()?, q))
 }
 
+/// Quarters from the bag named `before` to the bag named `after`: 1 when
+/// `after` is the quarter following `before`; `None` when either name
+/// does not end with a quarter.
+pub fn quarter_gap(before: Option<&str>, after: Option<&str>) -> Option<i32> {
+    let a = before.and_then(quarter)?;
+    let b = after.and_then(quarter)?;
+    Some(quarters_between(a, b))
+}
+
+/// What is wrong with the bag named `after` following the bag named
+/// `before` (the file `before_file`) in a quarterly series: a quarter
+/// left out, the same quarter twice or out of order, or a quarter that
+/// cannot be told. `None` when `after` is the next quarter.
+pub fn quarter_break(
+    before: Option<&str>,
+    after: Option<&str>,
+    before_file: &str,
+) -> Option<String> {
+    let label = |bag: Option<&str>| {
+        bag.and_then(quarter)
+            .map(|(y, q)| format!("{y}Q{q}"))
+            .unwrap_or_else(|| "?".into())
+    };
+    let (q0, q1) = (label(before), label(after));
+    match quarter_gap(before, after) {
+        Some(1) => None,
+        Some(n) if n > 1 => Some(format!(
+            "{} quarter{} missing between {q0} ({before_file}) and {q1}",
+            n - 1,
+            if n == 2 { " is" } else { "s are" },
+        )),
+        Some(_) => Some(format!(
+            "{q1} does not follow {q0} ({before_file}): out of order, or one quarter twice"
+        )),
+        None => Some(format!(
+            "the quarter cannot be told from the bag's name ({q0} then {q1})"
+        )),
+    }
+}
+
 /// Quarters from `a` to `b`: 1 for consecutive ones.
 fn quarters_between(a: (i32, u8), b: (i32, u8)) -> i32 {
     (b.0 - a.0) * 4 + i32::from(b.1) - i32::from(a.1)
@@ -137,42 +177,26 @@ fn check_link(before: &Link, after: &Link, all: &[Link]) -> Vec<Break> {
             before.accounts.as_deref().unwrap_or("-")
         ));
     }
-    let gap = before
-        .report
-        .bag
-        .as_deref()
-        .and_then(quarter)
-        .zip(after.report.bag.as_deref().and_then(quarter))
-        .map(|(a, b)| quarters_between(a, b));
-    let (q0, q1) = (
-        before.quarter.as_deref().unwrap_or("?"),
-        after.quarter.as_deref().unwrap_or("?"),
-    );
-    match gap {
-        Some(n) if n > 1 => say(format!(
-            "{} quarter{} missing between {q0} ({}) and {q1}",
-            n - 1,
-            if n == 2 { " is" } else { "s are" },
-            name(before)
-        )),
-        Some(n) if n < 1 => say(format!(
-            "is of {q1}, which does not follow {q0} ({}): out of order, or one quarter twice",
-            name(before)
-        )),
-        Some(_) => {}
-        None => say("its quarter cannot be told from the bag's name".into()),
+    let before_bag = before.report.bag.as_deref();
+    let after_bag = after.report.bag.as_deref();
+    let gap = quarter_gap(before_bag, after_bag);
+    if let Some(what) = quarter_break(before_bag, after_bag, &name(before)) {
+        say(what);
     }
     let recorded = after.previous_sha256.as_deref().unwrap_or("none");
-    if recorded != before.sha256 {
+    if recorded == "none" {
+        say(format!(
+            "records no previous bundle (it was sealed without --previous), so it is not chained to {} (SHA-256 {})",
+            name(before),
+            before.sha256
+        ));
+    } else if recorded != before.sha256 {
         let other = all.iter().find(|l| l.sha256 == recorded);
         let why = match (other, gap) {
             (Some(other), _) => format!(
                 "it was chained to {}, given elsewhere in the series",
                 name(other)
             ),
-            (None, _) if recorded == "none" => {
-                "it records no previous bundle, as the first of a series does".to_string()
-            }
             (None, Some(n)) if n > 1 => "the bundle it was chained to is missing".to_string(),
             (None, _) => format!(
                 "{} was replaced, or this bundle was chained to another",
@@ -209,5 +233,21 @@ mod tests {
         assert_eq!(quarters_between((2026, 1), (2026, 3)), 2);
         assert_eq!(quarters_between((2026, 3), (2026, 3)), 0);
         assert_eq!(quarters_between((2027, 1), (2026, 4)), -1);
+    }
+
+    #[test]
+    fn a_quarter_that_follows_is_no_break_and_others_are() {
+        let q = |s: &'static str| Some(s);
+        assert_eq!(quarter_break(q("a-2026Q4"), q("a-2027Q1"), "p.zip"), None);
+        let skip = quarter_break(q("a-2026Q1"), q("a-2026Q3"), "p.zip").unwrap();
+        assert!(
+            skip.contains("1 quarter is missing between 2026Q1 (p.zip) and 2026Q3"),
+            "{skip}"
+        );
+        let twice = quarter_break(q("a-2026Q4"), q("a-2026Q4"), "p.zip").unwrap();
+        assert!(twice.contains("does not follow 2026Q4"), "{twice}");
+        let back = quarter_break(q("a-2027Q1"), q("a-2026Q4"), "p.zip").unwrap();
+        assert!(back.contains("2026Q4 does not follow 2027Q1"), "{back}");
+        assert!(quarter_break(q("a"), q("a-2026Q4"), "p.zip").is_some());
     }
 }

@@ -168,6 +168,18 @@ impl UnverifiedBundle {
         })
     }
 
+    /// The bag's name, read from the zip's layout alone, with nothing
+    /// verified: what a bundle says it is, for a warning before it is
+    /// checked. `None` when the file is not laid out as a bag.
+    pub fn claimed_bag(self) -> Option<String> {
+        let mut report = Report {
+            file: self.path.clone(),
+            ..Report::default()
+        };
+        let mut archive = ZipArchive::new(self.file).ok()?;
+        structure::check(&mut archive, &mut report).map(|(bag, _)| bag)
+    }
+
     /// Checks everything; the report of what is wrong when anything is.
     pub fn verify(self, trust: &Trust) -> Result<VerifiedBundle, Box<Report>> {
         let mut report = Report {
@@ -368,9 +380,16 @@ fn check_packed(text: &[u8], header_start: u64, report: &mut Report) {
         Ok(found) if found == digest => {}
         Ok(_) => report.problem(
             PACKED_FILE,
-            format!("the zip's first {bytes} bytes differ from those sealed, though their contents may not"),
+            format!(
+                "the zip's first {bytes} bytes are not the bytes that were sealed: the zip was \
+                 rewritten after sealing (re-zipped or edited), so this is not the file signed, \
+                 even where the files inside still match their checksums"
+            ),
         ),
-        Err(e) => report.problem(PACKED_FILE, format!("cannot read the zip's first {bytes} bytes ({e})")),
+        Err(e) => report.problem(
+            PACKED_FILE,
+            format!("cannot read the zip's first {bytes} bytes ({e})"),
+        ),
     }
 }
 

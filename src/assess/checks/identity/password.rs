@@ -172,7 +172,10 @@ fn judge_mfa_route(
     builder.pass(match coverage.console {
         0 => format!("{short}, but no IAM user has a console password"),
         1 => format!("{short}, but the only console user has MFA, which Cyber Essentials accepts"),
-        n => format!("{short}, but all {n} console users have MFA, which Cyber Essentials accepts"),
+        n => format!(
+            "{short}, but {} have MFA, which Cyber Essentials accepts",
+            crate::words::every(n, "console user", "console users")
+        ),
     })
 }
 

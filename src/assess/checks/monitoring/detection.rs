@@ -85,7 +85,11 @@ fn protection_plans(detector: &Detector) -> String {
         .collect();
     match (detector.features.len(), off.is_empty()) {
         (0, _) => String::new(),
-        (n, true) => format!("; all {n} protection plans on"),
+        (1, true) => "; its protection plan on".to_string(),
+        (n, true) => format!(
+            "; {} on",
+            crate::words::every(n, "protection plan", "protection plans")
+        ),
         (_, false) => format!("; protection plans off: {}", off.join(", ")),
     }
 }

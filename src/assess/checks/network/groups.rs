@@ -9,6 +9,7 @@ use super::{ADMIN_PORTS, DATABASE_PORTS};
 use crate::assess::context::Context;
 use crate::assess::finding::{Finding, FindingBuilder, pointer};
 use crate::snapshot::shapes::{Instances, SecurityGroup, SecurityGroups};
+use crate::words;
 use std::collections::BTreeSet;
 
 pub(super) fn admin_ports(ctx: &Context) -> Vec<Finding> {
@@ -96,9 +97,10 @@ pub(super) fn default_groups(ctx: &Context) -> Vec<Finding> {
                 inbound == 0 && outbound == 0,
                 "the default group has no inbound and no outbound rules",
                 format!(
-                    "the default group still has {inbound} inbound and {outbound} outbound rule{}; \
-                     remove them so that every resource needs a group of its own",
-                    if inbound + outbound == 1 { "" } else { "s" }
+                    "the default group still has {} and {}; remove them so that every resource \
+                     needs a group of its own",
+                    words::count(inbound, "inbound rule", "inbound rules"),
+                    words::count(outbound, "outbound rule", "outbound rules"),
                 ),
             ))
         })

@@ -28,6 +28,27 @@ fn web_ports_and_world_egress_are_not_all_ports_open() {
 }
 
 #[test]
+fn a_default_group_with_1_inbound_and_1_outbound_rule_counts_each_in_the_singular() {
+    let groups = format!(
+        r#"{{"SecurityGroups":[{{"GroupId":"sg-1","GroupName":"default",
+               "IpPermissions":[{{"IpProtocol":"-1","UserIdGroupPairs":[{{"GroupId":"sg-1"}}]}}],
+               "IpPermissionsEgress":[{{"IpProtocol":"-1",{WORLD4}}}]}}]}}"#
+    );
+    let snapshot = SnapshotBuilder::new()
+        .call(REGION, "ec2/describe-security-groups", &groups)
+        .build();
+    let found = findings(&snapshot, "net.default-sg-closed");
+    assert_eq!(found[0].status, Status::Fail);
+    assert!(
+        found[0]
+            .reason
+            .contains("still has 1 inbound rule and 1 outbound rule;"),
+        "{}",
+        found[0].reason
+    );
+}
+
+#[test]
 fn a_group_without_ip_permissions_has_no_rules() {
     let snapshot = SnapshotBuilder::new()
         .call(
