@@ -118,7 +118,7 @@ pub fn seal(evidence: &Evidence, out: &Path, replace: bool) -> Result<Written, B
     Ok(written)
 }
 
-/// Hashes the payload for the evidence index, renders the summary into
+/// Hashes the payload for the evidence index (on every core), renders the summary into
 /// `folder` and adds it to the payload; what the report warns of.
 fn add_report(
     evidence: &Evidence,
@@ -127,8 +127,13 @@ fn add_report(
     folder: &Path,
 ) -> Result<Vec<String>, BundleError> {
     let mut files = Vec::with_capacity(payload.len());
-    for item in payload.iter_mut() {
-        let sha256 = digest_file(&item.source)?;
+    let sources: Vec<&Path> = payload.iter().map(|p| p.source.as_path()).collect();
+    let digests = crate::digest::sha256_files(&sources);
+    for (item, digest) in payload.iter_mut().zip(digests) {
+        let (sha256, _) = digest.map_err(|source| BundleError::Io {
+            path: item.source.clone(),
+            source,
+        })?;
         item.sha256 = Some(sha256.clone());
         files.push(IndexedFile {
             path: item.bag_path.clone(),

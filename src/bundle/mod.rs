@@ -281,8 +281,10 @@ impl Seek for Tracked {
     }
 }
 
-/// The deflate level of payload entries: zlib's default, as `zip -6`.
-const LEVEL: u32 = 6;
+/// The deflate level of payload entries. zlib-rs's level 5 packs AWS JSON
+/// at least as tightly as its level 6 and as Info-ZIP's `zip -6` (which
+/// archivists would otherwise use), and faster than either.
+const LEVEL: u32 = 5;
 
 /// Writes bag entries into a zip under the bag's top folder.
 struct BagWriter<W: Write + Seek> {
