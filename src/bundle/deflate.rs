@@ -34,11 +34,14 @@ pub enum Piece {
     /// The payload file `index` begins.
     Start(usize),
     /// The next part of the file: its bytes as read (to hash), their CRC-32
-    /// and their deflated form (to write as they are).
+    /// and their deflated form (to write as they are). When the part is
+    /// the whole file, its SHA-256 was computed beside the deflating, and
+    /// is given.
     Data {
         raw: Vec<u8>,
         crc: crc32fast::Hasher,
         packed: Vec<u8>,
+        sha256: Option<String>,
     },
     /// The file ended after `read` bytes.
     End { read: u64 },
@@ -50,6 +53,8 @@ struct Job {
     sequence: u64,
     raw: Vec<u8>,
     dictionary: Vec<u8>,
+    /// The chunk is the whole file.
+    whole: bool,
 }
 
 type Outcome = (u64, Result<Piece, BundleError>);
@@ -147,6 +152,7 @@ fn read_files(
             let tail = raw[raw.len().saturating_sub(WINDOW)..].to_vec();
             let job = Job {
                 sequence: 0,
+                whole: !full && dictionary.is_empty() && read == raw.len() as u64,
                 raw,
                 dictionary: std::mem::replace(&mut dictionary, tail),
             };
@@ -184,10 +190,14 @@ fn deflate_jobs(queue: &Mutex<Receiver<Job>>, outcomes: &Sender<Outcome>, level:
         let piece = deflate_chunk(&mut compress, &job.raw, &job.dictionary).map(|packed| {
             let mut crc = crc32fast::Hasher::new();
             crc.update(&job.raw);
+            let sha256 = job
+                .whole
+                .then(|| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&job.raw)));
             Piece::Data {
                 raw: job.raw,
                 crc,
                 packed,
+                sha256,
             }
         });
         if outcomes.send((job.sequence, piece)).is_err() {

@@ -350,19 +350,29 @@ impl BagWriter<Tracked> {
     fn add_files(&mut self, items: &[Payload]) -> Result<Vec<String>, BundleError> {
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut digests = Vec::with_capacity(items.len());
-        let mut current: Option<(&Payload, Sha256, crc32fast::Hasher)> = None;
+        // The file being written, its SHA-256 so far (or whole, when a
+        // worker hashed it) and its CRC-32.
+        let mut current: Option<(&Payload, Sha256, Option<String>, crc32fast::Hasher)> = None;
         deflate::compress_files(items, LEVEL, workers, |piece| match piece {
             deflate::Piece::Start(index) => {
                 let item = &items[index];
                 self.start(&item.bag_path, item.size)?;
-                current = Some((item, Sha256::new(), crc32fast::Hasher::new()));
+                current = Some((item, Sha256::new(), None, crc32fast::Hasher::new()));
                 Ok(())
             }
-            deflate::Piece::Data { raw, crc, packed } => {
-                let Some((item, hasher, crcs)) = current.as_mut() else {
+            deflate::Piece::Data {
+                raw,
+                crc,
+                packed,
+                sha256,
+            } => {
+                let Some((item, hasher, whole, crcs)) = current.as_mut() else {
                     return Err(BundleError::Zip("data before its file".into()));
                 };
-                hasher.update(&raw);
+                match sha256 {
+                    Some(digest) => *whole = Some(digest),
+                    None => hasher.update(&raw),
+                }
                 crcs.combine(&crc);
                 self.write_packed(&packed)
                     .map_err(|source| BundleError::Io {
@@ -371,10 +381,11 @@ impl BagWriter<Tracked> {
                     })
             }
             deflate::Piece::End { read } => {
-                let Some((item, hasher, crc)) = current.take() else {
+                let Some((item, hasher, whole, crc)) = current.take() else {
                     return Err(BundleError::Zip("the end of no file".into()));
                 };
-                digests.push(self.end_file(item, read, hasher, crc)?);
+                let digest = whole.unwrap_or_else(|| hex::encode(hasher.finalize()));
+                digests.push(self.end_file(item, read, digest, crc)?);
                 Ok(())
             }
         })?;
@@ -399,7 +410,7 @@ impl BagWriter<Tracked> {
         &mut self,
         item: &Payload,
         read: u64,
-        hasher: Sha256,
+        digest: String,
         crc: crc32fast::Hasher,
     ) -> Result<String, BundleError> {
         if read != item.size {
@@ -415,7 +426,6 @@ impl BagWriter<Tracked> {
         // the CRC-32 of exactly those bytes, combined chunk by chunk in order.
         unsafe { self.zip.set_file_metadata(read, crc.finalize()) }
             .map_err(|e| BundleError::Zip(e.to_string()))?;
-        let digest = hex::encode(hasher.finalize());
         if item.sha256.as_ref().is_some_and(|before| *before != digest) {
             return Err(BundleError::Input {
                 path: item.source.clone(),
