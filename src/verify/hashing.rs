@@ -25,24 +25,27 @@ enum Message {
 }
 
 /// The hashing thread's ends, and the comparisons waiting for it.
-pub struct Hashing {
+pub struct Hashing<'a> {
     chunks: SyncSender<Message>,
     free: Receiver<Vec<u8>>,
-    digests: Receiver<String>,
+    digests: Receiver<[u8; 32]>,
     /// The entries read to their end, in order: path and wanted digest.
-    waiting: Vec<(String, String)>,
+    /// Borrowed, not copied: small copies kept between one entry's
+    /// inflater and the next would scatter the heap, and grow it.
+    waiting: Vec<(&'a str, &'a str)>,
 }
 
 /// Runs `check` with a hashing thread beside it; the digests it queued
 /// are compared (and any mismatch reported) before this returns.
-pub fn with_hashing<T>(
+pub fn with_hashing<'a, T>(
     report: &mut Report,
-    check: impl FnOnce(&mut Hashing, &mut Report) -> T,
+    entries: usize,
+    check: impl FnOnce(&mut Hashing<'a>, &mut Report) -> T,
 ) -> T {
     std::thread::scope(|scope| {
         let (chunks, received) = sync_channel::<Message>(BUFFERS);
         let (returned, free) = sync_channel::<Vec<u8>>(BUFFERS);
-        let (digested, digests) = channel::<String>();
+        let (digested, digests) = channel::<[u8; 32]>();
         for _ in 0..BUFFERS {
             returned
                 .send(vec![0u8; BUFFER])
@@ -58,7 +61,7 @@ pub fn with_hashing<T>(
                         let _ = returned.send(buffer);
                     }
                     Message::End => {
-                        let digest = hex::encode(hasher.finalize_reset());
+                        let digest: [u8; 32] = hasher.finalize_reset().into();
                         if digested.send(digest).is_err() {
                             return;
                         }
@@ -71,7 +74,7 @@ pub fn with_hashing<T>(
             chunks,
             free,
             digests,
-            waiting: Vec::new(),
+            waiting: Vec::with_capacity(entries),
         };
         let result = check(&mut hashing, report);
         hashing.finish(report);
@@ -79,19 +82,19 @@ pub fn with_hashing<T>(
     })
 }
 
-impl Hashing {
+impl<'a> Hashing<'a> {
     /// Reads `entry` to its end, never past the size it declares, and
     /// queues its digest to be compared with `want`; a read error (a
     /// damaged entry, a wrong CRC) becomes a problem at once.
     pub fn compare(
         &mut self,
         archive: &mut ZipArchive<File>,
-        entry: &Entry,
-        want: &str,
+        entry: &'a Entry,
+        want: &'a str,
         report: &mut Report,
     ) {
         match self.read(archive, entry) {
-            Ok(()) => self.waiting.push((entry.path.clone(), want.to_string())),
+            Ok(()) => self.waiting.push((&entry.path, want)),
             Err(what) => {
                 let _ = self.chunks.send(Message::Abort);
                 report.problem(&entry.path, what);
@@ -146,9 +149,9 @@ impl Hashing {
         drop(chunks);
         for (path, want) in waiting {
             match digests.recv() {
-                Ok(found) if found == want => {}
-                Ok(_) => report.problem(&path, "SHA-256 mismatch"),
-                Err(_) => report.problem(&path, "cannot be hashed (the hashing thread stopped)"),
+                Ok(found) if hex::encode(found) == want => {}
+                Ok(_) => report.problem(path, "SHA-256 mismatch"),
+                Err(_) => report.problem(path, "cannot be hashed (the hashing thread stopped)"),
             }
         }
     }

@@ -248,7 +248,7 @@ fn check_bag(
     let tags = tag_manifest
         .as_deref()
         .and_then(|b| parse_text(TAG_MANIFEST_FILE, b, bag::parse_manifest, report));
-    hashing::with_hashing(report, |hashing, report| {
+    hashing::with_hashing(report, entries.len(), |hashing, report| {
         if let Some(tags) = &tags {
             check_tag_manifest(archive, entries, tags, hashing, report);
         }
@@ -305,11 +305,11 @@ fn check_bagit(bytes: &[u8], report: &mut Report) {
 
 /// The tag manifest must cover every tag file but the signature, and each
 /// must match its digest.
-fn check_tag_manifest(
+fn check_tag_manifest<'a>(
     archive: &mut ZipArchive<File>,
-    entries: &BTreeMap<String, Entry>,
-    tags: &BTreeMap<String, String>,
-    hashing: &mut hashing::Hashing,
+    entries: &'a BTreeMap<String, Entry>,
+    tags: &'a BTreeMap<String, String>,
+    hashing: &mut hashing::Hashing<'a>,
     report: &mut Report,
 ) {
     for required in [BAGIT_FILE, INFO_FILE, MANIFEST_FILE, PACKED_FILE] {
@@ -334,11 +334,11 @@ fn check_tag_manifest(
     }
 }
 
-fn check_payload(
+fn check_payload<'a>(
     archive: &mut ZipArchive<File>,
-    entries: &BTreeMap<String, Entry>,
-    manifest: &BTreeMap<String, String>,
-    hashing: &mut hashing::Hashing,
+    entries: &'a BTreeMap<String, Entry>,
+    manifest: &'a BTreeMap<String, String>,
+    hashing: &mut hashing::Hashing<'a>,
     report: &mut Report,
 ) {
     for (name, entry) in entries.iter().filter(|(n, _)| n.starts_with(PAYLOAD_DIR)) {
