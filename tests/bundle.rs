@@ -557,6 +557,65 @@ fn source_date_epoch_alone_makes_two_bundles_the_same_bytes() {
 }
 
 #[test]
+fn a_file_of_many_chunks_seals_to_the_same_bytes_every_time_and_verifies() {
+    // Files are deflated in 1 MiB chunks on every core; which worker takes
+    // which chunk varies from run to run, and must not show in the bytes.
+    let s = sealed();
+    let dir = workspace();
+    fs::create_dir(dir.path().join("evidence")).unwrap();
+    // Security groups of many egress rules, as a large export holds them.
+    let mut text = String::from("{\"SecurityGroups\": [\n");
+    let mut group = 0usize;
+    while text.len() < 12 << 20 {
+        text.push_str(&format!(
+            "{{\"GroupId\": \"sg-{group:017x}\", \"IpPermissionsEgress\": [\n"
+        ));
+        for r in 0..800 {
+            text.push_str(&format!(
+                "    {{\"CidrIp\": \"10.{}.{}.0/24\", \"Description\": \"tier {} subnet {group}-{r}\"}},\n",
+                (group + r) % 256,
+                r % 256,
+                r % 13
+            ));
+        }
+        text.push_str("]},\n");
+        group += 1;
+    }
+    fs::write(dir.path().join("evidence/rules.json"), text).unwrap();
+    let attestations = fs::read_to_string(format!("{SAMPLE}/attestations.toml"))
+        .unwrap()
+        .replace(
+            "evidence/cyber-essentials-plus-certificate-2026.txt",
+            "evidence/rules.json",
+        );
+    fs::write(dir.path().join("attestations.toml"), attestations).unwrap();
+    let outs: Vec<_> = (0..3)
+        .map(|i| dir.path().join(format!("chunks-{i}.zip")))
+        .collect();
+    for out in &outs {
+        auditpack()
+            .arg("bundle")
+            .arg(&s.snapshot)
+            .arg("--key")
+            .arg(&s.key)
+            .arg("--out")
+            .arg(out)
+            .arg("--attestations")
+            .arg(dir.path().join("attestations.toml"))
+            .args(["--date", DATE])
+            .assert()
+            .success();
+    }
+    let first = fs::read(&outs[0]).unwrap();
+    for other in &outs[1..] {
+        assert!(first == fs::read(other).unwrap(), "two bundles differ");
+    }
+    let verdict = verify_with_key(&outs[0]);
+    assert_eq!(verdict.code, 0, "{verdict:?}");
+    run_ok(Command::new(tool("unzip")).arg("-tq").arg(&outs[0]));
+}
+
+#[test]
 fn a_bundle_holding_a_2_mib_attachment_of_zeros_still_verifies() {
     // A blank scan or a zero-filled file: deflate packs a run of one byte
     // about 1030 times, past the verifier's zip-bomb ratio. What auditpack

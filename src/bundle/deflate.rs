@@ -33,10 +33,11 @@ const IN_FLIGHT: usize = 8;
 pub enum Piece {
     /// The payload file `index` begins.
     Start(usize),
-    /// The next part of the file: its bytes as read (to hash), their CRC-32
-    /// and their deflated form (to write as they are). When the part is
-    /// the whole file, its SHA-256 was computed beside the deflating, and
-    /// is given.
+    /// The next part of the file: its bytes as read (to hash, unless the
+    /// file was hashed before), their CRC-32 and their deflated form (to
+    /// write as they are). When the part is the whole file and it was not
+    /// hashed before, its SHA-256 was computed beside the deflating, and is
+    /// given.
     Data {
         raw: Vec<u8>,
         crc: crc32fast::Hasher,
@@ -53,8 +54,8 @@ struct Job {
     sequence: u64,
     raw: Vec<u8>,
     dictionary: Vec<u8>,
-    /// The chunk is the whole file.
-    whole: bool,
+    /// The chunk is the whole file, not yet hashed: its SHA-256 is wanted.
+    hash: bool,
 }
 
 type Outcome = (u64, Result<Piece, BundleError>);
@@ -152,7 +153,10 @@ fn read_files(
             let tail = raw[raw.len().saturating_sub(WINDOW)..].to_vec();
             let job = Job {
                 sequence: 0,
-                whole: !full && dictionary.is_empty() && read == raw.len() as u64,
+                hash: item.digest.is_none()
+                    && !full
+                    && dictionary.is_empty()
+                    && read == raw.len() as u64,
                 raw,
                 dictionary: std::mem::replace(&mut dictionary, tail),
             };
@@ -178,7 +182,6 @@ fn fill(file: &mut File, len: usize) -> std::io::Result<Vec<u8>> {
 
 /// A worker: deflates chunks until the queue closes.
 fn deflate_jobs(queue: &Mutex<Receiver<Job>>, outcomes: &Sender<Outcome>, level: u32) {
-    let mut compress = Compress::new(Compression::new(level), false);
     loop {
         let job = {
             let Ok(queue) = queue.lock() else { return };
@@ -187,11 +190,11 @@ fn deflate_jobs(queue: &Mutex<Receiver<Job>>, outcomes: &Sender<Outcome>, level:
                 Err(_) => return,
             }
         };
-        let piece = deflate_chunk(&mut compress, &job.raw, &job.dictionary).map(|packed| {
+        let piece = deflate_chunk(level, &job.raw, &job.dictionary).map(|packed| {
             let mut crc = crc32fast::Hasher::new();
             crc.update(&job.raw);
             let sha256 = job
-                .whole
+                .hash
                 .then(|| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&job.raw)));
             Piece::Data {
                 raw: job.raw,
@@ -206,14 +209,13 @@ fn deflate_jobs(queue: &Mutex<Receiver<Job>>, outcomes: &Sender<Outcome>, level:
     }
 }
 
-/// One chunk as raw deflate blocks ending in a sync flush.
-fn deflate_chunk(
-    compress: &mut Compress,
-    raw: &[u8],
-    dictionary: &[u8],
-) -> Result<Vec<u8>, BundleError> {
+/// One chunk as raw deflate blocks ending in a sync flush. A compressor
+/// of its own each time: one reset after other chunks can carry state over
+/// from them, and then the output would depend on which chunks a worker
+/// happened to take before.
+fn deflate_chunk(level: u32, raw: &[u8], dictionary: &[u8]) -> Result<Vec<u8>, BundleError> {
     let failed = |e: flate2::CompressError| BundleError::Zip(format!("deflate failed: {e}"));
-    compress.reset();
+    let mut compress = Compress::new(Compression::new(level), false);
     if !dictionary.is_empty() {
         compress.set_dictionary(dictionary).map_err(failed)?;
     }
@@ -271,11 +273,10 @@ mod tests {
     /// Chunks joined, then a final empty block, as the zip writer ends an
     /// entry.
     fn joined(data: &[u8]) -> Vec<u8> {
-        let mut compress = Compress::new(Compression::new(6), false);
         let mut out = Vec::new();
         let mut dictionary: &[u8] = &[];
         for chunk in data.chunks(CHUNK) {
-            out.extend(deflate_chunk(&mut compress, chunk, dictionary).unwrap());
+            out.extend(deflate_chunk(5, chunk, dictionary).unwrap());
             dictionary = &chunk[chunk.len().saturating_sub(WINDOW)..];
         }
         out.extend([0x03, 0x00]);
@@ -305,13 +306,43 @@ mod tests {
         assert_eq!(inflate(&packed, data.len()), data);
         // The dictionary keeps the ratio close to one stream's.
         let whole = {
-            let mut c = Compress::new(Compression::new(6), false);
+            let mut c = Compress::new(Compression::new(5), false);
             let mut out = Vec::with_capacity(data.len());
             c.compress_vec(&data, &mut out, FlushCompress::Finish)
                 .unwrap();
             out
         };
         assert!(packed.len() < whole.len() + whole.len() / 50);
+    }
+
+    /// The same chunk deflates to the same bytes whatever was deflated
+    /// before it, in whichever order.
+    #[test]
+    fn a_chunk_deflates_the_same_after_any_other() {
+        let text = |seed: u64, len: usize| {
+            let mut n = seed;
+            let mut out = Vec::new();
+            while out.len() < len {
+                n = n
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                out.extend(
+                    format!(
+                        "{{\"Description\": \"tier {} subnet {}\"}},\n",
+                        n >> 60,
+                        n >> 40
+                    )
+                    .bytes(),
+                );
+            }
+            out
+        };
+        let (a, b) = (text(1, CHUNK), text(2, CHUNK / 3));
+        let dictionary = &a[a.len() - WINDOW..];
+        let alone = deflate_chunk(5, &b, dictionary).unwrap();
+        deflate_chunk(5, &a, &[]).unwrap();
+        deflate_chunk(5, &text(3, 77_777), &b[..WINDOW]).unwrap();
+        assert_eq!(deflate_chunk(5, &b, dictionary).unwrap(), alone);
     }
 
     #[test]
