@@ -1,4 +1,4 @@
-//! SHA-256 of whole files, read in chunks so memory stays flat.
+//! SHA-256 (and CRC-32) of whole files, read in chunks so memory stays flat.
 
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -6,13 +6,24 @@ use std::path::Path;
 
 /// The file's SHA-256 (lower-case hex) and its length in bytes.
 pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
-    sha256_file_with(path, &mut vec![0u8; 1 << 20])
+    sha256_file_with(path, &mut vec![0u8; 1 << 20]).map(|d| (d.sha256, d.bytes))
 }
 
-/// A file's SHA-256 and length, or why it could not be read.
-pub type Digested = std::io::Result<(String, u64)>;
+/// What one read of a file found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDigest {
+    /// Lower-case hex.
+    pub sha256: String,
+    /// The zip's checksum of the same bytes, to tell cheaply whether a
+    /// later read gave the same bytes.
+    pub crc32: u32,
+    pub bytes: u64,
+}
 
-/// [`sha256_file`] of every path, on every core (one file per core at a
+/// A file's digests, or why it could not be read.
+pub type Digested = std::io::Result<FileDigest>;
+
+/// The digests of every path, on every core (one file per core at a
 /// time, each read in chunks); the results in the order of `paths`.
 pub fn sha256_files(paths: &[&Path]) -> Vec<Digested> {
     use std::sync::Mutex;
@@ -45,9 +56,10 @@ pub fn sha256_files(paths: &[&Path]) -> Vec<Digested> {
         .collect()
 }
 
-fn sha256_file_with(path: &Path, buffer: &mut [u8]) -> std::io::Result<(String, u64)> {
+fn sha256_file_with(path: &Path, buffer: &mut [u8]) -> Digested {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
+    let mut crc = crc32fast::Hasher::new();
     let mut bytes = 0u64;
     loop {
         let n = file.read(buffer)?;
@@ -55,9 +67,14 @@ fn sha256_file_with(path: &Path, buffer: &mut [u8]) -> std::io::Result<(String, 
             break;
         }
         hasher.update(&buffer[..n]);
+        crc.update(&buffer[..n]);
         bytes += n as u64;
     }
-    Ok((hex::encode(hasher.finalize()), bytes))
+    Ok(FileDigest {
+        sha256: hex::encode(hasher.finalize()),
+        crc32: crc.finalize(),
+        bytes,
+    })
 }
 
 /// The SHA-256 of the first `len` bytes of a file.
@@ -104,7 +121,13 @@ mod tests {
         assert_eq!(results.len(), 10);
         assert!(results[4].is_err());
         for (path, result) in all.iter().zip(&results).filter(|(p, _)| **p != missing) {
-            assert_eq!(result.as_ref().unwrap(), &sha256_file(path).unwrap());
+            let result = result.as_ref().unwrap();
+            assert_eq!(
+                (result.sha256.clone(), result.bytes),
+                sha256_file(path).unwrap()
+            );
+            let bytes = std::fs::read(path).unwrap();
+            assert_eq!(result.crc32, crc32fast::hash(&bytes));
         }
     }
 }

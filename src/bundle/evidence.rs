@@ -130,11 +130,12 @@ fn add_report(
     let sources: Vec<&Path> = payload.iter().map(|p| p.source.as_path()).collect();
     let digests = crate::digest::sha256_files(&sources);
     for (item, digest) in payload.iter_mut().zip(digests) {
-        let (sha256, _) = digest.map_err(|source| BundleError::Io {
+        let digest = digest.map_err(|source| BundleError::Io {
             path: item.source.clone(),
             source,
         })?;
-        item.sha256 = Some(sha256.clone());
+        let sha256 = digest.sha256.clone();
+        item.digest = Some(digest);
         files.push(IndexedFile {
             path: item.bag_path.clone(),
             bytes: item.size,
@@ -160,9 +161,11 @@ fn add_report(
         bag_path: REPORT_PATH.to_string(),
         source,
         size: rendered.pdf.len() as u64,
-        sha256: Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
-            &rendered.pdf,
-        ))),
+        digest: Some(crate::digest::FileDigest {
+            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&rendered.pdf)),
+            crc32: crc32fast::hash(&rendered.pdf),
+            bytes: rendered.pdf.len() as u64,
+        }),
     });
     payload.sort_by(|a, b| a.bag_path.cmp(&b.bag_path));
     Ok(rendered.warnings)

@@ -13,9 +13,9 @@
 //! ```
 //!
 //! Entries are written in name order, which puts every payload file before
-//! the manifests: each file is hashed as it is compressed, and never held
-//! in memory whole. (It is read once before too, for the report's
-//! evidence index, and must hash the same both times.) With the same inputs, key and date the zip
+//! the manifests: each file is streamed as it is compressed, and never held
+//! in memory whole. (It is read once before too, hashed for the report's
+//! evidence index, and must read the same both times.) With the same inputs, key and date the zip
 //! is the same to the byte: sorted entries, one fixed time, fixed modes.
 
 mod deflate;
@@ -371,6 +371,9 @@ impl BagWriter<Tracked> {
                 };
                 match sha256 {
                     Some(digest) => *whole = Some(digest),
+                    // Hashed before sealing: the CRC-32 tells whether it
+                    // still reads the same.
+                    None if item.digest.is_some() => {}
                     None => hasher.update(&raw),
                 }
                 crcs.combine(&crc);
@@ -384,7 +387,11 @@ impl BagWriter<Tracked> {
                 let Some((item, hasher, whole, crc)) = current.take() else {
                     return Err(BundleError::Zip("the end of no file".into()));
                 };
-                let digest = whole.unwrap_or_else(|| hex::encode(hasher.finalize()));
+                let digest = match (&item.digest, whole) {
+                    (Some(before), _) => before.sha256.clone(),
+                    (None, Some(whole)) => whole,
+                    (None, None) => hex::encode(hasher.finalize()),
+                };
                 digests.push(self.end_file(item, read, digest, crc)?);
                 Ok(())
             }
@@ -422,15 +429,23 @@ impl BagWriter<Tracked> {
                 ),
             });
         }
+        let crc = crc.finalize();
         // SAFETY: `read` bytes were deflated into this entry and `crc` is
         // the CRC-32 of exactly those bytes, combined chunk by chunk in order.
-        unsafe { self.zip.set_file_metadata(read, crc.finalize()) }
+        unsafe { self.zip.set_file_metadata(read, crc) }
             .map_err(|e| BundleError::Zip(e.to_string()))?;
-        if item.sha256.as_ref().is_some_and(|before| *before != digest) {
+        // A file hashed before sealing is not hashed again: it must read the
+        // same, which its CRC-32 tells. (A change the CRC-32 missed would
+        // still be caught by verify, against the SHA-256 in the manifest.)
+        if item
+            .digest
+            .as_ref()
+            .is_some_and(|before| before.crc32 != crc)
+        {
             return Err(BundleError::Input {
                 path: item.source.clone(),
                 message:
-                    "changed while being bundled (its SHA-256 differs from the report's index)"
+                    "changed while being bundled (it reads otherwise than for the report's index)"
                         .into(),
             });
         }
