@@ -120,30 +120,21 @@ fn read_files(
         if !next(Some(Ok(Piece::Start(index))), None) {
             return;
         }
-        let mut file = match File::open(&item.source) {
-            Ok(file) => file,
-            Err(source) => {
-                let error = BundleError::Io {
-                    path: item.source.clone(),
-                    source,
-                };
-                next(Some(Err(error)), None);
-                return;
-            }
+        // A read error is handed on in sequence, and stops the reading.
+        let io = |source| {
+            Some(Err(BundleError::Io {
+                path: item.source.clone(),
+                source,
+            }))
+        };
+        let Ok(mut file) = File::open(&item.source).map_err(|e| next(io(e), None)) else {
+            return;
         };
         let mut read = 0u64;
         let mut dictionary = Vec::new();
         loop {
-            let raw = match fill(&mut file, CHUNK) {
-                Ok(raw) => raw,
-                Err(source) => {
-                    let error = BundleError::Io {
-                        path: item.source.clone(),
-                        source,
-                    };
-                    next(Some(Err(error)), None);
-                    return;
-                }
+            let Ok(raw) = fill(&mut file, CHUNK).map_err(|e| next(io(e), None)) else {
+                return;
             };
             if raw.is_empty() {
                 break;
