@@ -521,39 +521,79 @@ fn source_date_epoch_alone_makes_two_bundles_the_same_bytes() {
     assert!(info.contains("Bagging-Date: 2026-11-30\n"), "{info}");
 }
 
-#[test]
-fn a_bundle_holding_a_2_mib_attachment_of_zeros_still_verifies() {
-    // A blank scan or a zero-filled file: deflate packs a run of one byte
-    // about 1030 times, past the verifier's zip-bomb ratio. What auditpack
-    // seals, auditpack must verify.
+/// Seals the sample snapshot at `out` with the sample attestations, whose
+/// certificate is replaced by `bytes` as `evidence/<name>` in `dir`.
+fn seal_with_attachment(dir: &Path, name: &str, bytes: &[u8], out: &Path) {
     let s = sealed();
-    let dir = workspace();
-    fs::create_dir(dir.path().join("evidence")).unwrap();
-    fs::write(
-        dir.path().join("evidence/blank-scan.pdf"),
-        vec![0u8; 2 << 20],
-    )
-    .unwrap();
+    fs::create_dir_all(dir.join("evidence")).unwrap();
+    fs::write(dir.join("evidence").join(name), bytes).unwrap();
     let attestations = fs::read_to_string(format!("{SAMPLE}/attestations.toml"))
         .unwrap()
         .replace(
             "evidence/cyber-essentials-plus-certificate-2026.txt",
-            "evidence/blank-scan.pdf",
+            &format!("evidence/{name}"),
         );
-    fs::write(dir.path().join("attestations.toml"), attestations).unwrap();
-    let out = dir.path().join("blank.zip");
+    fs::write(dir.join("attestations.toml"), attestations).unwrap();
     auditpack()
         .arg("bundle")
         .arg(&s.snapshot)
         .arg("--key")
         .arg(&s.key)
         .arg("--out")
-        .arg(&out)
+        .arg(out)
         .arg("--attestations")
-        .arg(dir.path().join("attestations.toml"))
+        .arg(dir.join("attestations.toml"))
         .args(["--date", DATE])
         .assert()
         .success();
+}
+
+#[test]
+fn a_file_of_many_chunks_seals_to_the_same_bytes_every_time_and_verifies() {
+    // Files are deflated in 1 MiB chunks on every core; which worker takes
+    // which chunk varies from run to run, and must not show in the bytes.
+    let dir = workspace();
+    // Security groups of many egress rules, as a large export holds them.
+    let mut text = String::from("{\"SecurityGroups\": [\n");
+    let mut group = 0usize;
+    while text.len() < 12 << 20 {
+        text.push_str(&format!(
+            "{{\"GroupId\": \"sg-{group:017x}\", \"IpPermissionsEgress\": [\n"
+        ));
+        for r in 0..800 {
+            text.push_str(&format!(
+                "    {{\"CidrIp\": \"10.{}.{}.0/24\", \"Description\": \"tier {} subnet {group}-{r}\"}},\n",
+                (group + r) % 256,
+                r % 256,
+                r % 13
+            ));
+        }
+        text.push_str("]},\n");
+        group += 1;
+    }
+    let outs: Vec<_> = (0..3)
+        .map(|i| dir.path().join(format!("chunks-{i}.zip")))
+        .collect();
+    for out in &outs {
+        seal_with_attachment(dir.path(), "rules.json", text.as_bytes(), out);
+    }
+    let first = fs::read(&outs[0]).unwrap();
+    for other in &outs[1..] {
+        assert!(first == fs::read(other).unwrap(), "two bundles differ");
+    }
+    let verdict = verify_with_key(&outs[0]);
+    assert_eq!(verdict.code, 0, "{verdict:?}");
+    run_ok(Command::new(tool("unzip")).arg("-tq").arg(&outs[0]));
+}
+
+#[test]
+fn a_bundle_holding_a_2_mib_attachment_of_zeros_still_verifies() {
+    // A blank scan or a zero-filled file: deflate packs a run of one byte
+    // about 1030 times, past the verifier's zip-bomb ratio. What auditpack
+    // seals, auditpack must verify.
+    let dir = workspace();
+    let out = dir.path().join("blank.zip");
+    seal_with_attachment(dir.path(), "blank-scan.pdf", &vec![0u8; 2 << 20], &out);
     let verdict = verify_with_key(&out);
     assert_eq!(verdict.code, 0, "{verdict:?}");
 }

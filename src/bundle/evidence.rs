@@ -122,7 +122,7 @@ pub fn seal(evidence: &Evidence, out: &Path, replace: bool) -> Result<Written, B
     Ok(written)
 }
 
-/// Hashes the payload for the evidence index, renders the summary into
+/// Hashes the payload for the evidence index (on every core), renders the summary into
 /// `folder` and adds it to the payload; what the report warns of.
 fn add_report(
     evidence: &Evidence,
@@ -131,9 +131,15 @@ fn add_report(
     folder: &Path,
 ) -> Result<Vec<String>, BundleError> {
     let mut files = Vec::with_capacity(payload.len());
-    for item in payload.iter_mut() {
-        let sha256 = digest_file(&item.source)?;
-        item.sha256 = Some(sha256.clone());
+    let sources: Vec<&Path> = payload.iter().map(|p| p.source.as_path()).collect();
+    let digests = crate::digest::sha256_files(&sources);
+    for (item, digest) in payload.iter_mut().zip(digests) {
+        let digest = digest.map_err(|source| BundleError::Io {
+            path: item.source.clone(),
+            source,
+        })?;
+        let sha256 = digest.sha256.clone();
+        item.digest = Some(digest);
         files.push(IndexedFile {
             path: item.bag_path.clone(),
             bytes: item.size,
@@ -160,9 +166,11 @@ fn add_report(
         bag_path: REPORT_PATH.to_string(),
         source,
         size: rendered.pdf.len() as u64,
-        sha256: Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
-            &rendered.pdf,
-        ))),
+        digest: Some(crate::digest::FileDigest {
+            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&rendered.pdf)),
+            crc32: crc32fast::hash(&rendered.pdf),
+            bytes: rendered.pdf.len() as u64,
+        }),
     });
     payload.sort_by(|a, b| a.bag_path.cmp(&b.bag_path));
     Ok(rendered.warnings)

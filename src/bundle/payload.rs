@@ -12,9 +12,11 @@ pub struct Payload {
     pub bag_path: String,
     pub source: PathBuf,
     pub size: u64,
-    /// The SHA-256 the file had when it was read before sealing (for the
-    /// report's evidence index); sealing fails if it reads otherwise then.
-    pub sha256: Option<String>,
+    /// What the file read as before sealing (for the report's evidence
+    /// index). The manifest then takes its SHA-256 from here, and sealing
+    /// fails if the file reads with another size or CRC-32 while it is
+    /// compressed; without it, the file is hashed as it is compressed.
+    pub digest: Option<crate::digest::FileDigest>,
 }
 
 /// Every file below each `(folder, bag prefix)` and each `(file, bag path)`,
@@ -76,6 +78,6 @@ fn item(source: &Path, bag_path: String) -> Result<Payload, BundleError> {
         bag_path,
         source: source.to_path_buf(),
         size: metadata.len(),
-        sha256: None,
+        digest: None,
     })
 }

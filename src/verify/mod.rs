@@ -8,6 +8,7 @@
 //! the AWS SDK or the report code: an auditor's verifier stays small.
 
 pub mod chain;
+mod hashing;
 mod raw;
 mod structure;
 
@@ -260,12 +261,14 @@ fn check_bag(
     let tags = tag_manifest
         .as_deref()
         .and_then(|b| parse_text(TAG_MANIFEST_FILE, b, bag::parse_manifest, report));
-    if let Some(tags) = &tags {
-        check_tag_manifest(archive, entries, tags, report);
-    }
-    if let Some(manifest) = &manifest {
-        check_payload(archive, entries, manifest, report);
-    }
+    hashing::with_hashing(report, entries.len(), |hashing, report| {
+        if let Some(tags) = &tags {
+            check_tag_manifest(archive, entries, tags, hashing, report);
+        }
+        if let Some(manifest) = &manifest {
+            check_payload(archive, entries, manifest, hashing, report);
+        }
+    });
     if let Some(fields) = info_fields {
         check_oxum(&fields, report);
         match bag::field(&fields, "External-Identifier") {
@@ -315,10 +318,11 @@ fn check_bagit(bytes: &[u8], report: &mut Report) {
 
 /// The tag manifest must cover every tag file but the signature, and each
 /// must match its digest.
-fn check_tag_manifest(
+fn check_tag_manifest<'a>(
     archive: &mut ZipArchive<File>,
-    entries: &BTreeMap<String, Entry>,
-    tags: &BTreeMap<String, String>,
+    entries: &'a BTreeMap<String, Entry>,
+    tags: &'a BTreeMap<String, String>,
+    hashing: &mut hashing::Hashing<'a>,
     report: &mut Report,
 ) {
     for required in [BAGIT_FILE, INFO_FILE, MANIFEST_FILE, PACKED_FILE] {
@@ -335,7 +339,7 @@ fn check_tag_manifest(
                 name,
                 "not listed in the tag manifest, so not covered by the signature",
             ),
-            Some(want) => compare(archive, entry, want, report),
+            Some(want) => hashing.compare(archive, entry, want, report),
         }
     }
     for name in tags.keys().filter(|n| !entries.contains_key(*n)) {
@@ -343,17 +347,18 @@ fn check_tag_manifest(
     }
 }
 
-fn check_payload(
+fn check_payload<'a>(
     archive: &mut ZipArchive<File>,
-    entries: &BTreeMap<String, Entry>,
-    manifest: &BTreeMap<String, String>,
+    entries: &'a BTreeMap<String, Entry>,
+    manifest: &'a BTreeMap<String, String>,
+    hashing: &mut hashing::Hashing<'a>,
     report: &mut Report,
 ) {
     for (name, entry) in entries.iter().filter(|(n, _)| n.starts_with(PAYLOAD_DIR)) {
         match manifest.get(name) {
             None => report.problem(name, format!("not listed in {MANIFEST_FILE}")),
             Some(want) => {
-                compare(archive, entry, want, report);
+                hashing.compare(archive, entry, want, report);
                 report.payload_files += 1;
                 report.payload_bytes += entry.size;
             }
@@ -426,28 +431,6 @@ fn check_signature(signature: &[u8], tag_manifest: &[u8], trust: &Trust, report:
         Ok(name) => report.trusted_as = Some(name),
         Err(e) => report.problem(SIGNATURE_FILE, e),
     }
-}
-
-/// Streams an entry through SHA-256 and compares.
-fn compare(archive: &mut ZipArchive<File>, entry: &Entry, want: &str, report: &mut Report) {
-    if let Some(digest) = digest(archive, entry, report)
-        && digest != want
-    {
-        report.problem(&entry.path, "SHA-256 mismatch");
-    }
-}
-
-fn digest(archive: &mut ZipArchive<File>, entry: &Entry, report: &mut Report) -> Option<String> {
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    stream(
-        archive,
-        entry,
-        report,
-        |chunk| hasher.update(chunk),
-        &mut buffer,
-    )?;
-    Some(hex::encode(hasher.finalize()))
 }
 
 fn read_whole(
