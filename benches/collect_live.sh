@@ -93,5 +93,8 @@ printf '%-34s %8s\n' "auditpack collect (live)" "$(seconds "$live_s")"
 python3 - "$export_s" "$live_s" "$calls" <<'PY'
 import sys
 export_s, live_s, calls = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-print(f"\n{calls} calls logged; live collection is {export_s / live_s:.1f} times faster than the export script")
+ratio = export_s / live_s
+verdict = "met" if ratio >= 5 else "MISSED"
+print(f"\n{calls} calls logged; live collection is {ratio:.1f} times faster than the export script "
+      f"(target: at least 5 times; {verdict})")
 PY

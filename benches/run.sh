@@ -2,8 +2,9 @@
 # Every bench in one run, as BENCHMARKS.md reports them: how assess grows
 # (security groups, instances, IAM users), bundle and verify beside
 # bagit.py, zip, unzip and openssl on about 1 GiB of evidence (one large
-# file, then thousands of small ones), and the PDF summary. About ten
-# minutes on two cores.
+# file, then thousands of small ones), live collection beside the export
+# script on one emulated account, and the PDF summary. About ten minutes on
+# two cores.
 #
 # Usage: benches/run.sh            (the full run)
 #        benches/run.sh --quick    (smaller sizes: a minute or two)
@@ -37,6 +38,10 @@ if [ "$quick" = 1 ]; then
 else
   benches/side_by_side.sh
 fi
+
+printf '\n== collect: live collection beside the export script, one emulated account\n'
+benches/collect_live.sh
+LATENCY_MS=40 benches/collect_live.sh
 
 printf '\n== report: the PDF summary\n'
 cargo bench --locked --quiet --bench report
