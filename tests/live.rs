@@ -144,6 +144,20 @@ impl Emulator {
             .unwrap()
     }
 
+    /// `auditpack collect` live into a new folder; it must succeed. The
+    /// folder's parent, the snapshot and what the command printed.
+    fn collected(&self, extra: &[&str]) -> (TempDir, PathBuf, std::process::Output) {
+        let work = tempfile::tempdir().unwrap();
+        let live = work.path().join("live");
+        let done = self.collect(&live, extra);
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        (work, live, done)
+    }
+
     /// The export script, run with the AWS CLI against the emulator.
     fn export(&self, out: &Path) {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/export-aws-cli.sh");
@@ -367,14 +381,7 @@ fn credentials_never_land_in_a_live_snapshot() {
     else {
         return;
     };
-    let work = tempfile::tempdir().unwrap();
-    let live = work.path().join("live");
-    let done = emulator.collect(&live, &[]);
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    let (work, live, _) = emulator.collected(&[]);
     for file in tree(&live) {
         let bytes = std::fs::read(live.join(&file)).unwrap();
         assert!(
@@ -396,14 +403,7 @@ fn a_throttled_call_is_retried_and_succeeds() {
     let Some(emulator) = Emulator::start("a_throttled_call_is_retried_and_succeeds", faults) else {
         return;
     };
-    let work = tempfile::tempdir().unwrap();
-    let live = work.path().join("live");
-    let done = emulator.collect(&live, &[]);
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    let (work, live, _) = emulator.collected(&[]);
 
     let log = log(&live);
     let groups = live_entry(&log, "eu-west-2", "ec2", "describe-security-groups");
@@ -434,14 +434,7 @@ fn throttling_that_never_stops_is_logged_and_its_checks_are_not_assessed() {
     ) else {
         return;
     };
-    let work = tempfile::tempdir().unwrap();
-    let live = work.path().join("live");
-    let done = emulator.collect(&live, &[]);
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    let (work, live, done) = emulator.collected(&[]);
     let stdout = String::from_utf8_lossy(&done.stdout);
     assert!(
         stdout.contains("eu-west-1 ec2 describe-security-groups: throttled (RequestLimitExceeded)"),
@@ -476,14 +469,7 @@ fn a_denied_call_is_logged_and_its_checks_are_not_assessed() {
     ) else {
         return;
     };
-    let work = tempfile::tempdir().unwrap();
-    let live = work.path().join("live");
-    let done = emulator.collect(&live, &[]);
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    let (work, live, _) = emulator.collected(&[]);
 
     let log = log(&live);
     for region in ["eu-west-1", "eu-west-2"] {
@@ -510,14 +496,7 @@ fn a_server_fault_is_retried() {
     let Some(emulator) = Emulator::start("a_server_fault_is_retried", faults) else {
         return;
     };
-    let work = tempfile::tempdir().unwrap();
-    let live = work.path().join("live");
-    let done = emulator.collect(&live, &[]);
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    let (_work, live, _) = emulator.collected(&[]);
     let log = log(&live);
     let entry = live_entry(&log, "eu-west-2", "guardduty", "list-detectors");
     assert_eq!(entry["status"], "ok");
@@ -792,14 +771,7 @@ fn an_audit_manager_assessment_s_evidence_folders_are_imported() {
         .iter()
         .next()
         .unwrap();
-    let work = tempfile::tempdir().unwrap();
-    let live = work.path().join("live");
-    let done = emulator.collect(&live, &["--audit-manager-assessment", assessment]);
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    let (work, live, _) = emulator.collected(&["--audit-manager-assessment", assessment]);
 
     let base = live.join(format!("{ACCOUNT}/global/auditmanager"));
     let listing = read_json(&base.join(format!(
