@@ -914,3 +914,22 @@ fn an_audit_manager_assessment_id_that_is_not_one_is_refused_before_any_call() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_configured_region_that_is_not_one_is_refused_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let done = isolated(dir.path())
+        .env("AWS_REGION", "mars-1")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .args(["collect", "--out"])
+        .arg(dir.path().join("snapshot"))
+        .output()
+        .unwrap();
+    assert_eq!(done.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(
+        stderr.contains("the AWS configuration's region, `mars-1`, is not a region name"),
+        "{stderr}"
+    );
+}

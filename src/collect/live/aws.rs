@@ -81,6 +81,9 @@ pub async fn connect(access: &Access) -> Result<Connected, LiveError> {
         .region()
         .cloned()
         .unwrap_or_else(|| Region::new(DEFAULT_REGION));
+    if !crate::collect::exports::is_region_name(region.as_ref()) {
+        return Err(LiveError::BadHomeRegion(region.to_string()));
+    }
     let mut config = loaded
         .to_builder()
         .region(region)

@@ -116,6 +116,9 @@ pub enum LiveError {
     #[error("`{0}` is not a region name")]
     BadRegion(String),
 
+    #[error("the AWS configuration's region, `{0}`, is not a region name")]
+    BadHomeRegion(String),
+
     #[error("`{0}` is not an Audit Manager assessment ID")]
     BadAssessment(String),
 
@@ -165,6 +168,11 @@ impl LiveError {
                     .into(),
             ),
             LiveError::BadRegion(_) => Some("region names look like `eu-west-2`".into()),
+            LiveError::BadHomeRegion(_) => Some(
+                "set AWS_REGION (or the profile's `region`) to a region such as `eu-west-2`, or \
+                 unset it to use us-east-1 for account-wide calls"
+                    .into(),
+            ),
             LiveError::BadAssessment(_) => Some(
                 "assessment IDs look like `a1f3c5e7-2b4d-4f60-8a1c-3e5f7a9b0c2d`; \
                  `aws auditmanager list-assessments` lists them"
