@@ -218,6 +218,9 @@ fn the_sample_and_its_next_quarter_differ_exactly_as_its_readme_lists() {
         drift["new"]["bag"],
         "auditpack-210987654321-and-1-more-2027Q1"
     );
+    // Both quarters saw the same regions and calls.
+    assert_eq!(drift["coverage"], json!([]));
+    assert_eq!(drift["findings"]["no_longer_assessed"], json!([]));
 }
 
 #[test]
@@ -237,7 +240,7 @@ fn people_see_the_new_world_rule_itself_grouped_by_severity() {
     let medium = text.find("\n  medium\n").expect(&text);
     assert!(controls < iso && iso < high && high < medium, "{text}");
     assert!(
-        text.contains("Regression: 0 controls worse, 1 new failing finding"),
+        text.contains("Regression: 1 new failing finding, 1 configuration change worse"),
         "{text}"
     );
 }
@@ -271,13 +274,13 @@ fn the_next_quarters_summary_shows_the_changes_since_the_sample() {
         "Severity medium",
         "sg-03f847dbfbf0a22b3 (nbch-jumphost-base) in 210987654321/eu-west-2: + tcp/3389 from 0.0.0.0/0",
         "40 failing findings in both bundles",
-        "iso27001:5.1 by Hannah Kowalczyk",
+        "renewed iso27001:5.1 by Hannah Kowalczyk: implemented; expires 2028-01-19 (was 2026-06-01)",
         "version 4 → 5",
     ] {
         assert!(section.contains(expected), "no `{expected}` in:\n{section}");
     }
     let labels: Vec<&str> = section.lines().map(str::trim).collect();
-    for label in ["better", "worse", "new", "resolved", "added", "renewed"] {
+    for label in ["better", "worse", "new", "resolved", "added"] {
         assert!(labels.contains(&label), "no label `{label}` in:\n{section}");
     }
     // A bundle sealed with no --previous has no such section.
@@ -309,7 +312,7 @@ fn a_previous_bundle_of_another_signer_is_named_but_not_compared() {
     let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         squeezed.contains(
-            "could not be shown. Why: it does not verify under the key signing this bundle"
+            "could not be shown. Why: it does not verify under the key that signs this one"
         ),
         "{squeezed}"
     );
@@ -824,7 +827,223 @@ fn added_guardduty_detector_is_listed_under_medium_as_monitoring_switched_on() {
     let section = text.find("Resources added and removed").expect(&text);
     let rest = &text[section..];
     let medium = rest.find("\n  medium\n").expect(rest);
-    let detector = rest.find("added   GuardDuty detector").expect(rest);
+    let detector = rest.find("better  added GuardDuty detector").expect(rest);
     let low = rest.find("\n  low\n").unwrap_or(usize::MAX);
     assert!(medium < detector && detector < low, "{rest}");
+}
+
+/// The next quarter's export copied into `dir/NAME`, changed by `edit`
+/// (given the copy's export folder), then sealed with the next quarter's
+/// attestations (or `attestations`) and approved images.
+fn seal_variant(
+    dir: &Path,
+    name: &str,
+    attestations: Option<&str>,
+    edit: impl FnOnce(&Path),
+) -> PathBuf {
+    let copy = dir.join(name);
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(NEXT_DIR)
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    edit(&copy.join("export"));
+    if let Some(text) = attestations {
+        fs::write(copy.join("attestations.toml"), text).unwrap();
+    }
+    let sample = copy.to_string_lossy().into_owned();
+    seal_folder(&sample, dir, &fixture().key, name, None)
+}
+
+/// Rewrites the JSON file at `path` through `change`.
+fn edit_json(path: &Path, change: impl FnOnce(&mut Value)) {
+    let mut value: Value = serde_json::from_slice(&fs::read(path).unwrap()).unwrap();
+    change(&mut value);
+    fs::write(path, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
+}
+
+/// `diff --json --fail-on regression` from the next quarter to `new`:
+/// the drift and the exit code.
+fn drift_to(new: &Path) -> (Value, i32) {
+    let done = diff(&fixture().q1, new, &["--json", "--fail-on", "regression"]);
+    let code = done.get_output().status.code().unwrap();
+    (json_of(&done), code)
+}
+
+fn in_region<'a>(list: &'a Value, account: &str, region: &str) -> Vec<&'a Value> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["account_id"] == account && x["region"] == region)
+        .collect()
+}
+
+#[test]
+fn a_region_left_out_is_evidence_lost_not_faults_resolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let variant = seal_variant(dir.path(), "no-dr", None, |export| {
+        fs::remove_dir_all(export.join("210987654321/eu-west-1")).unwrap();
+    });
+    let (drift, code) = drift_to(&variant);
+    assert_eq!(code, 1, "less evidence is a regression");
+    let coverage = drift["coverage"].as_array().unwrap();
+    assert_eq!(coverage.len(), 1, "one line for the region: {coverage:?}");
+    assert_eq!(coverage[0]["region"], "eu-west-1");
+    assert_eq!(coverage[0]["before"], "collected");
+    assert_eq!(coverage[0]["direction"], "worse");
+    let dr = |list: &Value| in_region(list, "210987654321", "eu-west-1").len();
+    assert_eq!(dr(&drift["findings"]["resolved"]), 0, "{drift:#}");
+    assert!(
+        dr(&drift["findings"]["no_longer_assessed"]) > 0,
+        "{drift:#}"
+    );
+    assert_eq!(dr(&drift["resources"]["removed"]), 0, "{drift:#}");
+    assert!(
+        dr(&drift["resources"]["no_longer_collected"]) > 0,
+        "{drift:#}"
+    );
+    assert!(
+        drift["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["direction"] != "better"),
+        "no control is better for evidence lost: {:#}",
+        drift["controls"]
+    );
+    let text = diff(&fixture().q1, &variant, &[]).success();
+    let text = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+    assert!(
+        text.contains("worse   210987654321/eu-west-1 region: collected → not collected"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Regression: 1 region or call no longer collected"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_denied_listing_leaves_its_findings_unassessed_and_its_groups_uncompared() {
+    let dir = tempfile::tempdir().unwrap();
+    let variant = seal_variant(dir.path(), "denied", None, |export| {
+        let calls = export.join("480215379604/eu-west-2/ec2");
+        fs::remove_file(calls.join("describe-security-groups.json")).unwrap();
+        fs::write(
+            calls.join("describe-security-groups.error"),
+            "\nAn error occurred (UnauthorizedOperation) when calling the DescribeSecurityGroups \
+             operation: You are not authorized to perform this operation.\n",
+        )
+        .unwrap();
+    });
+    let (drift, code) = drift_to(&variant);
+    assert_eq!(code, 1);
+    let coverage = &drift["coverage"];
+    let lost = in_region(coverage, "480215379604", "eu-west-2");
+    assert_eq!(lost.len(), 1, "{coverage:#}");
+    assert_eq!(lost[0]["call"], "ec2 describe-security-groups");
+    assert_eq!(lost[0]["before"], "ok");
+    assert_eq!(lost[0]["after"], "access-denied");
+    let research = |list: &Value| in_region(list, "480215379604", "eu-west-2").len();
+    assert_eq!(research(&drift["findings"]["resolved"]), 0, "{drift:#}");
+    assert_eq!(research(&drift["resources"]["removed"]), 0, "{drift:#}");
+    assert!(research(&drift["resources"]["no_longer_collected"]) > 0);
+}
+
+#[test]
+fn trail_logging_switched_off_is_shown_as_the_change_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let variant = seal_variant(dir.path(), "trail-off", None, |export| {
+        let status = export.join(
+            "210987654321/eu-west-2/cloudtrail/get-trail-status/nbch-organisation-trail.json",
+        );
+        edit_json(&status, |v| v["IsLogging"] = json!(false));
+    });
+    let (drift, code) = drift_to(&variant);
+    assert_eq!(code, 1);
+    let changes: Vec<(Value, Value, Value)> = drift["configuration"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].clone(), c["change"].clone(), c["direction"].clone()))
+        .collect();
+    assert!(
+        changes.contains(&(
+            json!("nbch-organisation-trail"),
+            json!("logging: true → false"),
+            json!("worse")
+        )),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn a_world_rule_added_to_a_group_already_failing_is_a_regression() {
+    let dir = tempfile::tempdir().unwrap();
+    let variant = seal_variant(dir.path(), "ipv6-rdp", None, |export| {
+        let groups = export.join("210987654321/eu-west-2/ec2/describe-security-groups.json");
+        edit_json(&groups, |v| {
+            for group in v["SecurityGroups"].as_array_mut().unwrap() {
+                if group["GroupId"] == "sg-03f847dbfbf0a22b3" {
+                    group["IpPermissions"][0]["Ipv6Ranges"] = json!([{"CidrIpv6": "::/0"}]);
+                }
+            }
+        });
+    });
+    let (drift, code) = drift_to(&variant);
+    assert!(drift["findings"]["new"].as_array().unwrap().is_empty());
+    let change = &drift["configuration"][0];
+    assert_eq!(change["change"], "+ tcp/3389 from ::/0");
+    assert_eq!(change["severity"], "high");
+    assert_eq!(code, 1, "a change rated worse is a regression: {drift:#}");
+}
+
+#[test]
+fn an_attestation_that_now_says_not_implemented_is_worse() {
+    let dir = tempfile::tempdir().unwrap();
+    let attestations = fs::read_to_string(format!("{NEXT_DIR}/attestations.toml"))
+        .unwrap()
+        .replace(
+            "controls = [\"iso27001:5.1\"]\nstatus = \"implemented\"",
+            "controls = [\"iso27001:5.1\"]\nstatus = \"not-implemented\"",
+        );
+    assert!(attestations.contains("not-implemented"));
+    let variant = seal_variant(dir.path(), "policies-lapsed", Some(&attestations), |_| {});
+    let (drift, code) = drift_to(&variant);
+    assert_eq!(code, 1);
+    let attested = drift["attestations"].as_array().unwrap();
+    assert_eq!(attested.len(), 1, "{attested:?}");
+    assert_eq!(attested[0]["change"], "status changed");
+    assert_eq!(attested[0]["status_before"], "implemented");
+    assert_eq!(attested[0]["status_after"], "not-implemented");
+    assert_eq!(attested[0]["direction"], "worse");
+}
+
+#[test]
+fn report_draws_changes_only_since_the_bundle_it_records_as_previous() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    // q1 records q4; q4 records none.
+    for (bundle, previous, says) in [
+        (&f.q1, &f.q1, "records the previous bundle SHA-256"),
+        (&f.q4, &f.q1, "records no previous bundle"),
+    ] {
+        let done = auditpack()
+            .arg("report")
+            .arg(bundle)
+            .arg("--out")
+            .arg(dir.path().join("summary.pdf"))
+            .arg("--key")
+            .arg(&f.public)
+            .arg("--previous")
+            .arg(previous)
+            .assert()
+            .code(2);
+        let stderr = stderr_of(&done);
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(stderr.contains("auditpack diff"), "{stderr}");
+        assert!(!dir.path().join("summary.pdf").exists());
+    }
 }

@@ -34,8 +34,9 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
-    /// `regression`: exit 1 when a control got worse or a new failing
-    /// finding appeared.
+    /// `regression`: exit 1 when anything got worse: a control, a new
+    /// failing finding, a configuration change, a trail or detector
+    /// removed, an attestation, or evidence no longer collected.
     #[arg(long, value_name = "WHEN", value_parser = ["regression"])]
     pub fail_on: Option<String>,
 
@@ -185,24 +186,9 @@ fn print(out: &mut impl Write, drift: &Drift, persisting: bool) -> std::io::Resu
             }
         }
     }
-    let worse = drift
-        .controls
-        .iter()
-        .filter(|c| c.direction == diff::Direction::Worse)
-        .count();
-    let new = drift.findings.new.len();
-    if drift.regression {
-        writeln!(
-            out,
-            "\nRegression: {worse} control{} worse, {new} new failing finding{}",
-            if worse == 1 { "" } else { "s" },
-            if new == 1 { "" } else { "s" }
-        )?;
-    } else {
-        writeln!(
-            out,
-            "\nNo regression: no control worse, no new failing finding"
-        )?;
+    match diff::text::regressions(drift) {
+        Some(what) => writeln!(out, "\nRegression: {what}")?,
+        None => writeln!(out, "\nNo regression: nothing got worse")?,
     }
     Ok(())
 }
@@ -224,75 +210,137 @@ pub fn since_previous(
         assessment: assessment.to_path_buf(),
     };
     let signer = auditpack::sign::fingerprint(key.public_key());
-    let why_trusted = "under the key signing this bundle";
-    changes(previous, &trust, why_trusted, &mut folders, Some(signer))
+    let bag = auditpack::snapshot::read::read_info(snapshot)
+        .ok()
+        .map(|info| auditpack::bundle::bag_name(&info));
+    let verified = "under the key that signs this one";
+    let name = file_name(previous);
+    let compared = compare_previous(
+        previous,
+        &name,
+        &trust,
+        verified,
+        &mut folders,
+        Some(signer),
+    )
+    .map(|drift| {
+        let note = quarter_note(&drift, bag.as_deref(), &name);
+        changes(&drift, &name, verified.into(), note)
+    });
+    compared.unwrap_or_else(|why| {
+        output::warning(&format!(
+            "--previous `{}`: {why}; the summary says its changes could not be shown",
+            previous.display()
+        ));
+        report::Changes::NotCompared {
+            previous: name,
+            why,
+        }
+    })
 }
 
 /// The changes since `previous` for a summary rendered again from the
-/// verified bundle `new`: the previous bundle must verify under the same
-/// trusted signers.
+/// verified bundle `new`. `previous` must be the bundle `new` records as
+/// its previous one, verify under the signers trusted, and cover the same
+/// accounts; `None` once a bundle that does not verify has been named.
 pub fn since_previous_of(
     previous: &Path,
     trust: &Trust,
     new: &mut VerifiedBundle,
-) -> report::Changes {
-    let signer = new.report.signer.clone();
-    changes(previous, trust, "under the signers trusted", new, signer)
+) -> Result<Option<report::Changes>> {
+    let recorded = field(new, "Auditpack-Previous-Bundle-SHA256");
+    let digest = auditpack::bundle::digest_file(previous)?;
+    if recorded != digest {
+        let records = if recorded == "none" || recorded == "-" {
+            "records no previous bundle (it was sealed without --previous)".to_string()
+        } else {
+            format!("records the previous bundle SHA-256 {recorded}")
+        };
+        bail!(
+            "the bundle {records}, but `{}` has SHA-256 {digest}: the changes are drawn only \
+             since the bundle it is chained to\nhelp: give the bundle sealed as its --previous, or \
+             compare any two bundles with `auditpack diff OLD.zip NEW.zip`",
+            previous.display()
+        );
+    }
+    let Some(mut old) = open(previous, trust)? else {
+        return Ok(None);
+    };
+    let name = file_name(previous);
+    let old_side = side(previous, &mut old)?;
+    let new_signer = new.report.signer.clone();
+    let new_side = diff::load(new, "this bundle".into(), None, new_signer.clone())
+        .map_err(|e| anyhow::anyhow!("cannot compare: {e}"))?;
+    if old_side.info.accounts != new_side.info.accounts {
+        bail!(
+            "`{}` covers accounts {}, but this bundle {}: a drift between different accounts is \
+             not a quarter's change",
+            previous.display(),
+            old_side.info.accounts.join(" "),
+            new_side.info.accounts.join(" ")
+        );
+    }
+    let verified = if old_side.info.signer == new_signer {
+        "under the key that signs this one".to_string()
+    } else {
+        format!(
+            "under another trusted key ({}) than the one that signs this bundle",
+            old_side.info.signer.as_deref().unwrap_or("-")
+        )
+    };
+    let drift = diff::compare(&old_side, &new_side);
+    let note = quarter_note(&drift, new.report.bag.as_deref(), &name);
+    Ok(Some(changes(&drift, &name, verified, note)))
 }
 
-fn changes(
-    previous: &Path,
-    trust: &Trust,
-    why_trusted: &str,
-    new: &mut dyn diff::Source,
-    signer: Option<String>,
-) -> report::Changes {
-    let name = previous
-        .file_name()
+fn file_name(path: &Path) -> String {
+    path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| previous.display().to_string());
-    match compare_previous(previous, &name, trust, why_trusted, new, signer) {
-        Ok(drift) => report::Changes::Compared {
-            previous: name,
-            previous_bag: drift.old.bag.clone().unwrap_or_default(),
-            previous_as_of: drift.old.as_of.clone(),
-            regression: drift.regression,
-            sections: text::sections(&drift, false)
-                .into_iter()
-                .map(|s| report::ChangeSection {
-                    title: s.title,
-                    groups: s
-                        .groups
-                        .into_iter()
-                        .map(|g| report::ChangeGroup {
-                            heading: g.heading,
-                            lines: g
-                                .lines
-                                .into_iter()
-                                .map(|l| report::ChangeLine {
-                                    direction: match l.direction {
-                                        diff::Direction::Worse => "worse",
-                                        diff::Direction::Better => "better",
-                                        diff::Direction::Neutral => "neutral",
-                                    },
-                                    text: l.text,
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        },
-        Err(why) => {
-            output::warning(&format!(
-                "--previous `{}`: {why}; the summary says its changes could not be shown",
-                previous.display()
-            ));
-            report::Changes::NotCompared {
-                previous: name,
-                why,
-            }
-        }
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// A note for the reader when the previous bundle is not of the quarter
+/// before this one.
+fn quarter_note(drift: &Drift, bag: Option<&str>, previous: &str) -> Option<String> {
+    let what = auditpack::verify::chain::quarter_break(drift.old.bag.as_deref(), bag, previous)?;
+    Some(format!(
+        "The previous bundle is not of the quarter before this one: {what}."
+    ))
+}
+
+fn changes(drift: &Drift, name: &str, verified: String, note: Option<String>) -> report::Changes {
+    report::Changes::Compared {
+        previous: name.to_string(),
+        previous_bag: drift.old.bag.clone().unwrap_or_default(),
+        previous_as_of: drift.old.as_of.clone(),
+        regression: text::regressions(drift).filter(|_| drift.regression),
+        verified,
+        note,
+        sections: text::sections(drift, false)
+            .into_iter()
+            .map(|s| report::ChangeSection {
+                title: s.title,
+                groups: s
+                    .groups
+                    .into_iter()
+                    .map(|g| report::ChangeGroup {
+                        heading: g.heading,
+                        lines: g
+                            .lines
+                            .into_iter()
+                            .map(|l| report::ChangeLine {
+                                direction: match l.direction {
+                                    diff::Direction::Worse => "worse",
+                                    diff::Direction::Better => "better",
+                                    diff::Direction::Neutral => "neutral",
+                                },
+                                text: l.text,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }
 

@@ -25,7 +25,8 @@ pub struct Args {
     pub signer: Signer,
 
     /// The previous quarter's bundle, to draw "Changes since the previous
-    /// bundle" again (it must verify under the same trusted signers).
+    /// bundle" again: the one this bundle records as its previous, which
+    /// must verify under the signers trusted.
     #[arg(long, value_name = "PREV.zip")]
     pub previous: Option<PathBuf>,
 
@@ -66,11 +67,10 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
             )
         })?;
     if let Some(previous) = &args.previous {
-        inputs.changes = Some(super::diff::since_previous_of(
-            previous,
-            &trust,
-            &mut verified,
-        ));
+        match super::diff::since_previous_of(previous, &trust, &mut verified)? {
+            Some(changes) => inputs.changes = Some(changes),
+            None => return Ok(ExitCode::from(1)),
+        }
     }
     let rendered = report::render(&inputs)?;
     write_atomically(&args.out, &rendered.pdf, args.force)?;

@@ -1,44 +1,60 @@
 //! The comparison itself: two sides in, one [`Drift`] out.
 
-use super::rate::{direction, finding_severity, rank, rate};
+use super::coverage::{self, Coverage};
+use super::rate::{control_direction, finding_severity, rate};
 use super::resources::{Key, Kind, Resource};
 use super::*;
 use crate::assess::Finding;
-use crate::attest::Attestation;
+use crate::attest::{Attestation, AttestedStatus};
+use crate::controls::ControlResult;
 use std::collections::BTreeSet;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 /// Compares two sides.
 pub fn compare(old: &Side, new: &Side) -> Drift {
-    let controls = controls(&old.assessment, &new.assessment);
-    let findings = findings(&old.assessment.findings, &new.assessment.findings);
-    let (resources, configuration) = self::resources(&old.resources, &new.resources);
-    let regression =
-        controls.iter().any(|c| c.direction == Direction::Worse) || !findings.new.is_empty();
+    let findings = findings(
+        Blind::of(&old.assessment, Some(&old.coverage)),
+        Blind::of(&new.assessment, Some(&new.coverage)),
+    );
+    let unassessed: BTreeSet<&str> = findings
+        .no_longer_assessed
+        .iter()
+        .map(|f| f.check_id.as_str())
+        .collect();
+    let controls = controls(&old.assessment, &new.assessment, &unassessed);
+    let (resources, configuration) = self::resources(old, new);
+    let coverage = coverage::compare(&old.coverage, &new.coverage);
+    let attestations = attestations(&old.assessment, &new.assessment);
+    let worse = |d: &Direction| *d == Direction::Worse;
+    let regression = coverage.iter().any(|c| worse(&c.direction))
+        || controls.iter().any(|c| worse(&c.direction))
+        || !findings.new.is_empty()
+        || configuration.iter().any(|c| worse(&c.direction))
+        || resources.removed.iter().any(|r| worse(&r.direction))
+        || attestations.iter().any(|a| worse(&a.direction));
     Drift {
         old: old.info.clone(),
         new: new.info.clone(),
         regression,
+        coverage,
         controls,
         findings,
         resources,
         configuration,
-        attestations: attestations(&old.assessment, &new.assessment),
+        attestations,
         artifact_reports: artifacts(&old.artifacts, &new.artifacts),
     }
 }
 
-fn controls(old: &Assessment, new: &Assessment) -> Vec<ControlChange> {
-    let before: BTreeMap<(&str, &str), ControlStatus> = old
+/// Controls whose status changed. `unassessed`: the checks with a failing
+/// finding whose evidence is missing now, which make a control's rise
+/// less evidence rather than a fix.
+fn controls(old: &Assessment, new: &Assessment, unassessed: &BTreeSet<&str>) -> Vec<ControlChange> {
+    let before: BTreeMap<(&str, &str), &ControlResult> = old
         .controls
         .iter()
-        .map(|c| {
-            (
-                (c.framework.as_str(), c.control.control_id.as_str()),
-                c.status,
-            )
-        })
+        .map(|c| ((c.framework.as_str(), c.control.control_id.as_str()), c))
         .collect();
     let names: BTreeMap<&str, &str> = new
         .frameworks
@@ -48,18 +64,55 @@ fn controls(old: &Assessment, new: &Assessment) -> Vec<ControlChange> {
     new.controls
         .iter()
         .filter_map(|c| {
-            let from = *before.get(&(c.framework.as_str(), c.control.control_id.as_str()))?;
-            (from != c.status).then(|| ControlChange {
+            let was = *before.get(&(c.framework.as_str(), c.control.control_id.as_str()))?;
+            let mapping = mapping_change(was, c);
+            (was.status != c.status).then(|| ControlChange {
                 framework: c.framework.clone(),
                 framework_name: names.get(c.framework.as_str()).unwrap_or(&"").to_string(),
                 control_id: c.control.control_id.clone(),
                 title: c.control.title.clone(),
-                from,
+                from: was.status,
                 to: c.status,
-                direction: direction(rank(from), rank(c.status)),
+                direction: control_direction(
+                    was.status,
+                    c.status,
+                    mapping.is_some(),
+                    c.not_assessed > was.not_assessed
+                        || c.checks
+                            .iter()
+                            .any(|check| unassessed.contains(check.as_str())),
+                ),
+                mapping,
             })
         })
         .collect()
+}
+
+/// How a control's mapping changed between two assessments: how it is
+/// assessed, and which checks speak for it.
+fn mapping_change(old: &ControlResult, new: &ControlResult) -> Option<String> {
+    let mut parts = Vec::new();
+    let (a, b) = (old.control.assessment, new.control.assessment);
+    if a != b {
+        parts.push(format!("assessed {} → {}", a.as_str(), b.as_str()));
+    }
+    let (before, after): (BTreeSet<&String>, BTreeSet<&String>) =
+        (old.checks.iter().collect(), new.checks.iter().collect());
+    let list = |set: Vec<&&String>| {
+        set.iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let removed: Vec<&&String> = before.difference(&after).collect();
+    let added: Vec<&&String> = after.difference(&before).collect();
+    if !removed.is_empty() {
+        parts.push(format!("checks removed: {}", list(removed)));
+    }
+    if !added.is_empty() {
+        parts.push(format!("checks added: {}", list(added)));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 type FindingKey<'a> = (&'a str, &'a str, &'a str, &'a str);
@@ -68,9 +121,57 @@ fn finding_key(f: &Finding) -> FindingKey<'_> {
     (&f.check_id, &f.account_id, &f.region, &f.resource_id)
 }
 
-fn findings(old: &[Finding], new: &[Finding]) -> FindingChanges {
-    let before: BTreeMap<FindingKey, &Finding> = old.iter().map(|f| (finding_key(f), f)).collect();
-    let after: BTreeMap<FindingKey, &Finding> = new.iter().map(|f| (finding_key(f), f)).collect();
+/// Where a check could not judge: `(check, account, region)` of every
+/// not-assessed finding, the accounts the assessment covers, and the
+/// regions the side collected. A check with nothing to judge in a region
+/// it could see gives no finding there.
+struct Blind<'a> {
+    assessment: &'a Assessment,
+    regions: BTreeSet<(&'a str, &'a str, &'a str)>,
+    accounts: BTreeSet<&'a str>,
+    coverage: Option<&'a Coverage>,
+}
+
+impl<'a> Blind<'a> {
+    fn of(assessment: &'a Assessment, coverage: Option<&'a Coverage>) -> Blind<'a> {
+        Blind {
+            assessment,
+            regions: assessment
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::NotAssessed)
+                .map(|f| {
+                    (
+                        f.check_id.as_str(),
+                        f.account_id.as_str(),
+                        f.region.as_str(),
+                    )
+                })
+                .collect(),
+            accounts: assessment.accounts.iter().map(String::as_str).collect(),
+            coverage,
+        }
+    }
+
+    /// Whether `check` could not look in the region (or, for a finding
+    /// of every region, anywhere) of `account`.
+    fn to(&self, check: &str, account: &str, region: &str) -> bool {
+        !self.accounts.contains(account)
+            || self.coverage.is_some_and(|c| !c.collected(account, region))
+            || self.regions.contains(&(check, account, region))
+            || self
+                .regions
+                .contains(&(check, account, crate::snapshot::GLOBAL))
+    }
+}
+
+fn findings(old: Blind, new: Blind) -> FindingChanges {
+    let (blind_before, blind_after) = (&old, &new);
+    let (old, new) = (old.assessment, new.assessment);
+    let before: BTreeMap<FindingKey, &Finding> =
+        old.findings.iter().map(|f| (finding_key(f), f)).collect();
+    let after: BTreeMap<FindingKey, &Finding> =
+        new.findings.iter().map(|f| (finding_key(f), f)).collect();
     let change = |f: &Finding, before: Option<&Finding>, after: Option<&Finding>| FindingChange {
         check_id: f.check_id.clone(),
         account_id: f.account_id.clone(),
@@ -81,34 +182,73 @@ fn findings(old: &[Finding], new: &[Finding]) -> FindingChanges {
         before: before.map(|f| f.status),
         after: after.map(|f| f.status),
         reason: f.reason.clone(),
+        reason_now: after
+            .filter(|a| a.status != Status::Fail)
+            .map(|a| a.reason.clone()),
+        first_assessed: false,
     };
     let fails = |f: Option<&&Finding>| f.is_some_and(|f| f.status == Status::Fail);
     let mut out = FindingChanges::default();
     for (key, f) in after.iter().filter(|(_, f)| f.status == Status::Fail) {
         let was = before.get(key);
-        let entry = change(f, was.copied(), Some(f));
+        let mut entry = change(f, was.copied(), Some(f));
         if fails(was) {
             out.persisting.push(entry);
         } else {
+            entry.first_assessed = match was {
+                Some(w) => w.status == Status::NotAssessed,
+                None => blind_before.to(&f.check_id, &f.account_id, &f.region),
+            };
             out.new.push(entry);
         }
     }
     for (key, f) in before.iter().filter(|(_, f)| f.status == Status::Fail) {
-        let now = after.get(key);
-        if !fails(now) {
-            out.resolved.push(change(f, Some(f), now.copied()));
+        let now = after.get(key).copied();
+        if fails(now.as_ref()) {
+            continue;
+        }
+        let unseen = match now {
+            Some(n) => n.status == Status::NotAssessed,
+            None => blind_after.to(&f.check_id, &f.account_id, &f.region),
+        };
+        let entry = change(f, Some(f), now);
+        if unseen {
+            out.no_longer_assessed.push(entry);
+        } else {
+            out.resolved.push(entry);
         }
     }
-    for list in [&mut out.new, &mut out.resolved, &mut out.persisting] {
+    for list in [
+        &mut out.new,
+        &mut out.resolved,
+        &mut out.no_longer_assessed,
+        &mut out.persisting,
+    ] {
         list.sort_by_key(|a| a.severity);
     }
     out
 }
 
-fn resources(
-    old: &BTreeMap<Key, Resource>,
-    new: &BTreeMap<Key, Resource>,
-) -> (ResourceChanges, Vec<ConfigChange>) {
+/// Whether `side` made the call `fact` of the resource at `key` was read
+/// from (or, with no fact, the call listing resources of its kind).
+fn seen(side: &Coverage, key: &Key, call: resources::Call) -> bool {
+    let resource = call.per_resource.then_some(key.id.as_str());
+    side.answered(
+        &key.account_id,
+        &key.region,
+        call.service,
+        call.operation,
+        resource,
+    )
+}
+
+/// Whether `side` made the call a fact was read from (a fact of no known
+/// call counts as seen).
+fn made(side: &Coverage, key: &Key, call: Option<&resources::Call>) -> bool {
+    call.is_none_or(|call| seen(side, key, *call))
+}
+
+fn resources(old: &Side, new: &Side) -> (ResourceChanges, Vec<ConfigChange>) {
     let mut changes = ResourceChanges::default();
     let mut config = Vec::new();
     let reference = |key: &Key, r: &Resource, added: bool| {
@@ -128,18 +268,49 @@ fn resources(
             direction,
         }
     };
-    for (key, r) in new.iter().filter(|(k, _)| !old.contains_key(*k)) {
-        changes.added.push(reference(key, r, true));
+    let (old_resources, new_resources) = (&old.resources, &new.resources);
+    for (key, r) in new_resources
+        .iter()
+        .filter(|(k, _)| !old_resources.contains_key(*k))
+    {
+        if seen(&old.coverage, key, key.kind.listing()) {
+            changes.added.push(reference(key, r, true));
+        } else {
+            let mut unrated = reference(key, r, true);
+            (unrated.severity, unrated.direction) = (Severity::Low, Direction::Neutral);
+            changes.first_collected.push(unrated);
+        }
     }
-    for (key, r) in old.iter().filter(|(k, _)| !new.contains_key(*k)) {
-        changes.removed.push(reference(key, r, false));
+    for (key, r) in old_resources
+        .iter()
+        .filter(|(k, _)| !new_resources.contains_key(*k))
+    {
+        if seen(&new.coverage, key, key.kind.listing()) {
+            changes.removed.push(reference(key, r, false));
+        } else {
+            let mut unrated = reference(key, r, false);
+            (unrated.severity, unrated.direction) = (Severity::Low, Direction::Neutral);
+            changes.no_longer_collected.push(unrated);
+        }
     }
-    for (key, after) in new {
-        let Some(before) = old.get(key) else { continue };
+    for (key, after) in new_resources {
+        let Some(before) = old_resources.get(key) else {
+            continue;
+        };
         let facts: BTreeSet<&String> = before.facts.keys().chain(after.facts.keys()).collect();
         for fact in facts {
             let (b, a) = (before.facts.get(fact), after.facts.get(fact));
             if b == a {
+                continue;
+            }
+            // A fact on one side only is a change only if the other side
+            // made the call it comes from.
+            let unseen = match (b, a) {
+                (None, Some(_)) => !made(&old.coverage, key, after.origin.get(fact)),
+                (Some(_), None) => !made(&new.coverage, key, before.origin.get(fact)),
+                _ => false,
+            };
+            if unseen {
                 continue;
             }
             let (severity, direction) =
@@ -196,33 +367,73 @@ fn attestations(old: &Assessment, new: &Assessment) -> Vec<AttestationChange> {
     let mut out = Vec::new();
     for key in keys {
         let (b, a) = (before.get(key), after.get(key));
-        let was = b.is_some_and(|b| b.is_current(old_at));
-        let is = a.is_some_and(|a| a.is_current(new_at));
-        let longer = matches!((b, a), (Some(b), Some(a)) if a.expires > b.expires);
-        let change = match (was, is) {
-            (true, false) if a.is_some() => "expired",
-            (true, false) => "withdrawn",
-            (false, true) if b.is_some() => "renewed",
-            (false, true) => "new",
-            (true, true) if longer => "renewed",
-            _ => continue,
-        };
-        let direction = if is {
-            Direction::Better
-        } else {
-            Direction::Worse
+        // What each side states, while its statement stands.
+        let was = b.filter(|b| b.is_current(old_at)).map(|b| b.status);
+        let is = a.filter(|a| a.is_current(new_at)).map(|a| a.status);
+        let implemented = |s: Option<AttestedStatus>| s == Some(AttestedStatus::Implemented);
+        let (change, direction) = match (was, is) {
+            (Some(_), None) if a.is_some() => ("expired", lost(was)),
+            (Some(_), None) => ("withdrawn", lost(was)),
+            (None, Some(_)) if b.is_some() => ("renewed", gained(is)),
+            (None, Some(_)) => ("new", gained(is)),
+            (Some(s), Some(t)) if s != t => {
+                let direction = if implemented(is) {
+                    Direction::Better
+                } else {
+                    Direction::Worse
+                };
+                ("status changed", direction)
+            }
+            (Some(_), Some(_)) => {
+                let (b, a) = (b.expect("current"), a.expect("current"));
+                if a.expires > b.expires {
+                    ("renewed", gained(is))
+                } else if a.statement != b.statement || a.attested_by != b.attested_by {
+                    ("restated", Direction::Neutral)
+                } else {
+                    continue;
+                }
+            }
+            (None, None) => continue,
         };
         let by = a.or(b).map(|x| x.attested_by.clone()).unwrap_or_default();
+        let word = |s: Option<AttestedStatus>| {
+            s.map(|s| match s {
+                AttestedStatus::Implemented => "implemented".to_string(),
+                AttestedStatus::NotImplemented => "not-implemented".to_string(),
+            })
+        };
         out.push(AttestationChange {
             controls: key.clone(),
             attested_by: by,
             change: change.to_string(),
+            status_before: word(was),
+            status_after: word(is),
             expires_before: b.map(|b| b.expires.to_string()),
             expires_after: a.map(|a| a.expires.to_string()),
             direction,
         });
     }
     out
+}
+
+/// A statement that stands now: better when it says "implemented", worse
+/// when it says a control is not.
+fn gained(is: Option<AttestedStatus>) -> Direction {
+    match is {
+        Some(AttestedStatus::Implemented) => Direction::Better,
+        Some(AttestedStatus::NotImplemented) => Direction::Worse,
+        None => Direction::Neutral,
+    }
+}
+
+/// A statement that no longer stands: losing "implemented" is worse;
+/// losing "not implemented" proves nothing fixed.
+fn lost(was: Option<AttestedStatus>) -> Direction {
+    match was {
+        Some(AttestedStatus::Implemented) => Direction::Worse,
+        _ => Direction::Neutral,
+    }
 }
 
 fn artifacts(
@@ -252,39 +463,114 @@ fn artifacts(
 mod tests {
     use super::*;
 
-    fn finding(check: &str, resource: &str, status: Status) -> Finding {
-        let mut f = Finding::on(check, "111122223333", "eu-west-2", resource).fail("planted");
+    const ACCOUNT: &str = "111122223333";
+
+    fn finding(check: &str, region: &str, resource: &str, status: Status) -> Finding {
+        let mut f = Finding::on(check, ACCOUNT, region, resource).fail("planted");
         f.status = status;
         f
     }
 
+    fn assessment(findings: Vec<Finding>) -> Assessment {
+        Assessment {
+            format: String::new(),
+            tool_version: String::new(),
+            accounts: vec![ACCOUNT.into()],
+            as_of: "2026-11-30T09:00:00Z".into(),
+            findings,
+            controls: Vec::new(),
+            frameworks: Vec::new(),
+            attestations: Vec::new(),
+            unavailable: Vec::new(),
+        }
+    }
+
+    fn ids(list: &[FindingChange]) -> Vec<String> {
+        list.iter()
+            .map(|f| format!("{} {}", f.check_id, f.resource_id))
+            .collect()
+    }
+
     #[test]
     fn findings_match_on_check_and_resource_and_only_failing_ones_count() {
-        let old = [
-            finding("net.admin-ports-world", "sg-1", Status::Fail),
-            finding("net.admin-ports-world", "sg-2", Status::Fail),
-            finding("iam.console-mfa", "alice", Status::Fail),
-            finding("mon.guardduty", "d-1", Status::Pass),
-        ];
-        let new = [
-            finding("net.admin-ports-world", "sg-1", Status::Fail),
-            finding("net.admin-ports-world", "sg-2", Status::Pass),
-            finding("net.admin-ports-world", "sg-3", Status::Fail),
-            finding("mon.guardduty", "d-1", Status::NotAssessed),
-        ];
-        let changes = findings(&old, &new);
-        let ids = |list: &[FindingChange]| -> Vec<String> {
-            list.iter()
-                .map(|f| format!("{} {}", f.check_id, f.resource_id))
-                .collect()
-        };
+        let at = |check, resource, status| finding(check, "eu-west-2", resource, status);
+        let old = assessment(vec![
+            at("net.admin-ports-world", "sg-1", Status::Fail),
+            at("net.admin-ports-world", "sg-2", Status::Fail),
+            at("net.admin-ports-world", "sg-4", Status::Fail),
+            at("iam.console-mfa", "alice", Status::Fail),
+            at("mon.guardduty", "d-1", Status::Pass),
+        ]);
+        let new = assessment(vec![
+            at("net.admin-ports-world", "sg-1", Status::Fail),
+            at("net.admin-ports-world", "sg-2", Status::Pass),
+            at("net.admin-ports-world", "sg-3", Status::Fail),
+            at("mon.guardduty", "d-1", Status::NotAssessed),
+        ]);
+        let changes = findings(Blind::of(&old, None), Blind::of(&new, None));
         assert_eq!(ids(&changes.new), ["net.admin-ports-world sg-3"]);
-        // Worst first: the network finding before the identity one.
+        assert!(!changes.new[0].first_assessed);
+        // Worst first: the network findings before the identity one; a
+        // group gone from a listing the new side made is resolved.
         assert_eq!(
             ids(&changes.resolved),
-            ["net.admin-ports-world sg-2", "iam.console-mfa alice"]
+            [
+                "net.admin-ports-world sg-2",
+                "net.admin-ports-world sg-4",
+                "iam.console-mfa alice"
+            ]
         );
-        assert_eq!(ids(&changes.persisting), ["net.admin-ports-world sg-1"]);
+        assert_eq!(changes.resolved[0].reason_now.as_deref(), Some("planted"));
         assert_eq!(changes.resolved[1].after, None);
+        assert_eq!(ids(&changes.persisting), ["net.admin-ports-world sg-1"]);
+        assert!(changes.no_longer_assessed.is_empty());
+    }
+
+    #[test]
+    fn a_failing_finding_whose_evidence_went_is_no_longer_assessed_not_resolved() {
+        let old = assessment(vec![
+            finding("net.admin-ports-world", "eu-west-1", "sg-1", Status::Fail),
+            finding("net.admin-ports-world", "eu-west-2", "sg-2", Status::Fail),
+            finding("iam.console-mfa", "global", "alice", Status::Fail),
+            finding(
+                "mon.guardduty",
+                "eu-west-1",
+                "eu-west-1",
+                Status::NotAssessed,
+            ),
+        ]);
+        let new = assessment(vec![
+            // The region's listing was denied: one not-assessed finding
+            // stands for every group in it.
+            finding(
+                "net.admin-ports-world",
+                "eu-west-1",
+                "eu-west-1",
+                Status::NotAssessed,
+            ),
+            finding(
+                "net.admin-ports-world",
+                "eu-west-2",
+                "sg-2",
+                Status::NotAssessed,
+            ),
+            finding("mon.guardduty", "eu-west-1", "d-1", Status::Fail),
+        ]);
+        let mut other = assessment(Vec::new());
+        other.accounts = vec!["444455556666".into()];
+        let changes = findings(Blind::of(&old, None), Blind::of(&new, None));
+        assert_eq!(
+            ids(&changes.no_longer_assessed),
+            ["net.admin-ports-world sg-1", "net.admin-ports-world sg-2"]
+        );
+        // A user gone from an account the new side judged was removed.
+        assert_eq!(ids(&changes.resolved), ["iam.console-mfa alice"]);
+        // Failing where the old side could not look: new, and said so.
+        assert_eq!(ids(&changes.new), ["mon.guardduty d-1"]);
+        assert!(changes.new[0].first_assessed);
+        // An account the new side does not cover judges nothing there.
+        let gone = findings(Blind::of(&old, None), Blind::of(&other, None));
+        assert_eq!(gone.no_longer_assessed.len(), 3);
+        assert!(gone.resolved.is_empty());
     }
 }

@@ -6,38 +6,55 @@
 //!
 //! What is compared:
 //!
-//! - controls whose status changed, per framework;
+//! - what each side could see: regions collected on one side only, and
+//!   calls that answered on one side only (see [`coverage`]);
+//! - controls whose status changed, per framework, and whether the
+//!   control's mapping changed with it;
 //! - failing findings, matched on check, account, region and resource:
-//!   new (failing now, not before), resolved (failing before, not now) and
-//!   persisting (failing in both);
-//! - resources added and removed, and the configuration changes of those
-//!   in both (see [`resources`]);
+//!   new (failing now, not before), resolved (judged again and no longer
+//!   failing, or gone from a listing both sides saw), no longer assessed
+//!   (failing before, its evidence missing now) and persisting (failing in
+//!   both);
+//! - resources added and removed where both sides listed them, and the
+//!   configuration changes of those in both (see [`resources`]);
 //! - attestations that expired or were renewed;
 //! - AWS Artifact reports whose version changed.
 //!
 //! Every change is rated, so that people see the worst first:
 //!
 //! - direction: `worse`, `better` or `neutral`. A control is worse when it
-//!   moves down `pass`/`not-applicable` → `incomplete`/`manual` → `fail`;
-//!   a new failing finding is worse, a resolved one better; a rule open to
+//!   moves down `pass`/`not-applicable` → `incomplete`/`manual` → `fail`,
+//!   better when it moves up, except that a move up is neutral when the
+//!   control's mapping changed, or when it stops short of `pass` with
+//!   less evidence than before (more findings not assessed, or a failing
+//!   finding of its checks no longer assessed: less evidence is not a
+//!   fault fixed); a region or call seen before and not now is worse; a new
+//!   failing finding is worse, a resolved one better; a rule open to
 //!   the world (`0.0.0.0/0`, `::/0`) added is worse, removed better; MFA,
 //!   trail logging, log file validation, IMDSv2 or a detector switched off
 //!   is worse, switched on better (a detector added is one switched on);
 //!   a trail or detector removed is worse;
-//!   anything else (a tag, an instance type, a user added) is neutral.
-//! - severity: `high` for findings of network exposure (`net.*`,
-//!   `remote.no-direct-admin`) and the root user (`iam.root-*`), and for
+//!   an attestation follows what it states (one saying "implemented"
+//!   that expires is worse; one saying "not implemented" that appears is
+//!   worse); anything else (a tag, an instance type, a user added) is
+//!   neutral.
+//! - severity: `high` for findings of network exposure (`net.*` but the
+//!   default group's rules, `remote.no-direct-admin`) and the root user
+//!   (`iam.root-*`), and for
 //!   a world-open rule on an administration or database port or on every
 //!   port; `medium` for other findings of identity, monitoring, images and
 //!   instance metadata, other world-open rules, and the switches above;
 //!   `low` for everything else.
 //!
-//! A *regression* is a control that got worse or a new failing finding;
-//! `auditpack diff --fail-on regression` exits 1 on one.
+//! A *regression* is anything rated worse: a control, a new failing
+//! finding, a configuration change, a trail or detector removed, an
+//! attestation, or evidence no longer collected. `auditpack diff
+//! --fail-on regression` exits 1 on one.
 //!
 //! This module reads and compares; it never prints.
 
 mod compare;
+pub mod coverage;
 mod rate;
 pub mod resources;
 pub mod source;
@@ -47,6 +64,7 @@ use crate::assess::Status;
 use crate::controls::{Assessment, ControlStatus};
 use crate::snapshot::shapes::{self, ArtifactReports};
 pub use compare::compare;
+use coverage::Coverage;
 pub use rate::finding_severity;
 use resources::{Key, Resource};
 use serde::Serialize;
@@ -78,6 +96,7 @@ pub struct Side {
     pub info: SideInfo,
     assessment: Assessment,
     resources: BTreeMap<Key, Resource>,
+    coverage: Coverage,
     /// Per account and report id: the report's name and version.
     artifacts: BTreeMap<(String, String), (String, Option<i64>)>,
 }
@@ -97,6 +116,7 @@ pub fn load(
             what,
         })?;
     let resources = resources::read(source)?;
+    let coverage = Coverage::read(source)?;
     let mut artifacts = BTreeMap::new();
     for path in source.paths() {
         let Some(account) = path
@@ -127,6 +147,7 @@ pub fn load(
         info,
         assessment,
         resources,
+        coverage,
         artifacts,
     })
 }
@@ -163,8 +184,10 @@ impl Severity {
 pub struct Drift {
     pub old: SideInfo,
     pub new: SideInfo,
-    /// A control got worse or a new failing finding appeared.
+    /// Something is rated worse (see the module docs).
     pub regression: bool,
+    /// Regions and calls seen on one side only.
+    pub coverage: Vec<CoverageChange>,
     pub controls: Vec<ControlChange>,
     pub findings: FindingChanges,
     pub resources: ResourceChanges,
@@ -182,6 +205,24 @@ pub struct ControlChange {
     pub title: String,
     pub from: ControlStatus,
     pub to: ControlStatus,
+    /// How the control's mapping changed, when it did:
+    /// `assessed partial → manual; checks removed: net.all-ports-world`.
+    pub mapping: Option<String>,
+    pub direction: Direction,
+}
+
+/// A region, or a call in a region, seen on one side only.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageChange {
+    pub account_id: String,
+    pub region: String,
+    /// `SERVICE OPERATION`; `None` for the whole region.
+    pub call: Option<String>,
+    /// The resource, for a call made once per resource.
+    pub resource: Option<String>,
+    /// `collected`, `not collected (REASON)`, or the call's status.
+    pub before: String,
+    pub after: String,
     pub direction: Direction,
 }
 
@@ -189,6 +230,8 @@ pub struct ControlChange {
 pub struct FindingChanges {
     pub new: Vec<FindingChange>,
     pub resolved: Vec<FindingChange>,
+    /// Failing before; not assessed now, for want of evidence.
+    pub no_longer_assessed: Vec<FindingChange>,
     pub persisting: Vec<FindingChange>,
 }
 
@@ -206,12 +249,22 @@ pub struct FindingChange {
     pub after: Option<Status>,
     /// The reason given by the side where it fails.
     pub reason: String,
+    /// The reason the new side gives, when it does not fail there.
+    pub reason_now: Option<String>,
+    /// New, and not assessed in the old bundle: failing when first seen.
+    pub first_assessed: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ResourceChanges {
     pub added: Vec<ResourceRef>,
     pub removed: Vec<ResourceRef>,
+    /// In the new bundle only, listed by a call the old one could not
+    /// make or a region it did not collect: not compared.
+    pub first_collected: Vec<ResourceRef>,
+    /// In the old bundle only, listed by a call the new one could not
+    /// make or a region it did not collect: not compared.
+    pub no_longer_collected: Vec<ResourceRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -244,9 +297,14 @@ pub struct AttestationChange {
     /// The controls it speaks for, as `framework:control`.
     pub controls: Vec<String>,
     pub attested_by: String,
-    /// `expired`, `withdrawn` (gone from the new bundle), `renewed` or
-    /// `new`.
+    /// `expired`, `withdrawn` (gone from the new bundle), `renewed`,
+    /// `new`, `status changed` or `restated` (statement or attester
+    /// changed).
     pub change: String,
+    /// What it stated (`implemented`, `not-implemented`) while current;
+    /// `None` when it was not current on that side.
+    pub status_before: Option<String>,
+    pub status_after: Option<String>,
     pub expires_before: Option<String>,
     pub expires_after: Option<String>,
     pub direction: Direction,

@@ -6,7 +6,7 @@ use super::{Direction, Severity};
 use crate::controls::ControlStatus;
 
 /// Higher is better; statuses of one rank are alike.
-pub(super) fn rank(status: ControlStatus) -> u8 {
+fn rank(status: ControlStatus) -> u8 {
     match status {
         ControlStatus::Fail => 0,
         ControlStatus::Incomplete | ControlStatus::Manual => 1,
@@ -14,17 +14,35 @@ pub(super) fn rank(status: ControlStatus) -> u8 {
     }
 }
 
-pub(super) fn direction(before: u8, after: u8) -> Direction {
-    match after.cmp(&before) {
+/// Which way a control's status moved. A fall is worse whatever the
+/// cause. A rise is better, except that it is neutral when it comes with
+/// a changed mapping (the yardstick moved, not the account), or when it
+/// stops short of `pass` with less evidence than before: more findings
+/// not assessed, or a failing finding of its checks no longer assessed
+/// (`fail` → `incomplete` for want of evidence: the fault may be there
+/// still).
+pub(super) fn control_direction(
+    before: ControlStatus,
+    after: ControlStatus,
+    mapping_changed: bool,
+    less_evidence: bool,
+) -> Direction {
+    match rank(after).cmp(&rank(before)) {
         std::cmp::Ordering::Less => Direction::Worse,
-        std::cmp::Ordering::Greater => Direction::Better,
         std::cmp::Ordering::Equal => Direction::Neutral,
+        std::cmp::Ordering::Greater if mapping_changed => Direction::Neutral,
+        std::cmp::Ordering::Greater if less_evidence && rank(after) == 1 => Direction::Neutral,
+        std::cmp::Ordering::Greater => Direction::Better,
     }
 }
 
 /// How much a failing finding of `check_id` matters.
 pub fn finding_severity(check_id: &str) -> Severity {
-    if check_id.starts_with("net.")
+    // A default group that admits its own members exposes nothing to the
+    // internet: a hygiene finding, not an exposure.
+    if check_id == "net.default-sg-closed" {
+        Severity::Medium
+    } else if check_id.starts_with("net.")
         || check_id.starts_with("iam.root-")
         || check_id == "remote.no-direct-admin"
     {
@@ -187,27 +205,37 @@ mod tests {
     }
 
     #[test]
-    fn a_control_is_worse_only_when_it_moves_down_a_rank() {
-        let d = |a, b| direction(rank(a), rank(b));
+    fn a_control_is_worse_when_it_moves_down_a_rank_and_better_only_when_judged_so() {
+        use ControlStatus::*;
+        let d = |a, b| control_direction(a, b, false, false);
+        assert_eq!(d(Pass, Fail), Direction::Worse);
+        assert_eq!(d(Pass, Incomplete), Direction::Worse);
+        assert_eq!(d(Manual, Pass), Direction::Better);
+        assert_eq!(d(Incomplete, Manual), Direction::Neutral);
+        assert_eq!(d(Pass, NotApplicable), Direction::Neutral);
+        // The failing findings pass now; a part no check can show keeps
+        // the control incomplete, as it was before.
+        assert_eq!(d(Fail, Incomplete), Direction::Better);
+        // Less evidence of a failing control is no fix.
         assert_eq!(
-            d(ControlStatus::Pass, ControlStatus::Fail),
-            Direction::Worse
+            control_direction(Fail, Incomplete, false, true),
+            Direction::Neutral
         );
+        // A rise that comes with a new mapping is the yardstick moving.
         assert_eq!(
-            d(ControlStatus::Pass, ControlStatus::Incomplete),
-            Direction::Worse
-        );
-        assert_eq!(
-            d(ControlStatus::Manual, ControlStatus::Pass),
-            Direction::Better
-        );
-        assert_eq!(
-            d(ControlStatus::Incomplete, ControlStatus::Manual),
+            control_direction(Fail, Pass, true, false),
             Direction::Neutral
         );
         assert_eq!(
-            d(ControlStatus::Pass, ControlStatus::NotApplicable),
+            control_direction(Fail, Manual, true, false),
             Direction::Neutral
         );
+        assert_eq!(control_direction(Pass, Fail, true, false), Direction::Worse);
+    }
+
+    #[test]
+    fn a_default_group_admitting_its_members_is_not_rated_as_exposure() {
+        assert_eq!(finding_severity("net.default-sg-closed"), Severity::Medium);
+        assert_eq!(finding_severity("net.admin-ports-world"), Severity::High);
     }
 }

@@ -57,6 +57,58 @@ pub struct Key {
 pub struct Resource {
     pub name: Option<String>,
     pub facts: BTreeMap<String, String>,
+    /// The call each fact was read from, so that a fact missing on one
+    /// side can be told apart from a call that side could not make.
+    pub origin: BTreeMap<String, Call>,
+}
+
+/// A call of the snapshot: service and operation, and whether it is made
+/// once per resource (`SERVICE/OPERATION/RESOURCE.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Call {
+    pub service: &'static str,
+    pub operation: &'static str,
+    pub per_resource: bool,
+}
+
+const fn call(service: &'static str, operation: &'static str) -> Call {
+    Call {
+        service,
+        operation,
+        per_resource: false,
+    }
+}
+
+const SECURITY_GROUPS: Call = call("ec2", "describe-security-groups");
+const INSTANCES: Call = call("ec2", "describe-instances");
+const REGIONS: Call = call("ec2", "describe-regions");
+const USERS: Call = call("iam", "list-users");
+const CREDENTIAL_REPORT: Call = call("iam", "get-credential-report");
+const TRAILS: Call = call("cloudtrail", "describe-trails");
+const DETECTORS: Call = call("guardduty", "list-detectors");
+const TRAIL_STATUS: Call = Call {
+    per_resource: true,
+    ..call("cloudtrail", "get-trail-status")
+};
+const DETECTOR: Call = Call {
+    per_resource: true,
+    ..call("guardduty", "get-detector")
+};
+
+impl Kind {
+    /// The call that lists every resource of this kind in a region (or
+    /// `global`): only where it answered on both sides is a resource
+    /// missing from one side added or removed.
+    pub fn listing(self) -> Call {
+        match self {
+            Kind::SecurityGroup => SECURITY_GROUPS,
+            Kind::Instance => INSTANCES,
+            Kind::User => USERS,
+            Kind::Trail => TRAILS,
+            Kind::Detector => DETECTORS,
+            Kind::Region => REGIONS,
+        }
+    }
 }
 
 /// Every resource of the snapshot held by `source`.
@@ -67,8 +119,12 @@ pub fn read(source: &mut dyn Source) -> Result<BTreeMap<Key, Resource>, DiffErro
             continue;
         };
         let parts: Vec<&str> = rest.split('/').collect();
-        let [account, region, service, operation] = parts.as_slice() else {
-            continue;
+        // `ACCOUNT/REGION/SERVICE/OPERATION.json`, or for a call made once
+        // per resource `ACCOUNT/REGION/SERVICE/OPERATION/RESOURCE.json`.
+        let (account, region, service, operation, resource) = match parts.as_slice() {
+            [a, r, s, o] => (*a, *r, *s, *o, None),
+            [a, r, s, o, file] => (*a, *r, *s, *o, file.strip_suffix(".json")),
+            _ => continue,
         };
         let at = |id: &str, kind| Key {
             kind,
@@ -76,42 +132,42 @@ pub fn read(source: &mut dyn Source) -> Result<BTreeMap<Key, Resource>, DiffErro
             region: region.to_string(),
             id: id.to_string(),
         };
-        match (*service, *operation) {
-            ("ec2", "describe-security-groups.json") => {
+        match (service, operation, resource) {
+            ("ec2", "describe-security-groups.json", None) => {
                 let groups: SecurityGroups = parse(source, &path)?;
                 for group in &groups.security_groups {
                     let id = group.group_id.clone().unwrap_or_default();
-                    out.insert(at(&id, Kind::SecurityGroup), security_group(group));
+                    let key = at(&id, Kind::SecurityGroup);
+                    merge(&mut out, key, SECURITY_GROUPS, security_group(group));
                 }
             }
-            ("ec2", "describe-instances.json") => {
+            ("ec2", "describe-instances.json", None) => {
                 let instances: Instances = parse(source, &path)?;
                 for instance in instances.iter() {
                     let id = instance.instance_id.clone().unwrap_or_default();
-                    out.insert(at(&id, Kind::Instance), self::instance(instance));
+                    let key = at(&id, Kind::Instance);
+                    merge(&mut out, key, INSTANCES, self::instance(instance));
                 }
             }
-            ("ec2", "describe-regions.json") => {
+            ("ec2", "describe-regions.json", None) => {
                 let regions: Regions = parse(source, &path)?;
                 for r in regions.regions.iter().filter(|r| r.is_enabled()) {
                     let name = r.region_name.clone().unwrap_or_default();
                     let mut facts = BTreeMap::new();
                     fact(&mut facts, "opt-in status", r.opt_in_status.as_deref());
-                    let resource = Resource { name: None, facts };
-                    out.insert(at(&name, Kind::Region), resource);
+                    merge(&mut out, at(&name, Kind::Region), REGIONS, facts.into());
                 }
             }
-            ("iam", "list-users.json") => {
+            ("iam", "list-users.json", None) => {
                 let users: Users = parse(source, &path)?;
                 for user in &users.users {
                     let name = user.user_name.clone().unwrap_or_default();
                     let mut facts = BTreeMap::new();
                     fact(&mut facts, "path", user.path.as_deref());
-                    let key = at(&name, Kind::User);
-                    merge(&mut out, key, Resource { name: None, facts });
+                    merge(&mut out, at(&name, Kind::User), USERS, facts.into());
                 }
             }
-            ("iam", "get-credential-report.json") => {
+            ("iam", "get-credential-report.json", None) => {
                 let report: CredentialReport = parse(source, &path)?;
                 let rows = report.rows().map_err(|what| DiffError {
                     path: path.clone(),
@@ -126,10 +182,10 @@ pub fn read(source: &mut dyn Source) -> Result<BTreeMap<Key, Resource>, DiffErro
                         facts.insert(name, key.active.to_string());
                     }
                     let key = at(&row.user, Kind::User);
-                    merge(&mut out, key, Resource { name: None, facts });
+                    merge(&mut out, key, CREDENTIAL_REPORT, facts.into());
                 }
             }
-            ("cloudtrail", "describe-trails.json") => {
+            ("cloudtrail", "describe-trails.json", None) => {
                 let trails: Trails = parse(source, &path)?;
                 for trail in &trails.trail_list {
                     let name = trail.name.clone().unwrap_or_default();
@@ -141,58 +197,34 @@ pub fn read(source: &mut dyn Source) -> Result<BTreeMap<Key, Resource>, DiffErro
                     let validation = flag(trail.log_file_validation_enabled);
                     fact(&mut facts, "log file validation", validation.as_deref());
                     fact(&mut facts, "KMS key", trail.kms_key_id.as_deref());
-                    merge(
-                        &mut out,
-                        at(&name, Kind::Trail),
-                        Resource { name: None, facts },
-                    );
+                    merge(&mut out, at(&name, Kind::Trail), TRAILS, facts.into());
                 }
             }
-            ("guardduty", "list-detectors.json") => {
+            ("guardduty", "list-detectors.json", None) => {
                 let detectors: Detectors = parse(source, &path)?;
                 for id in &detectors.detector_ids {
-                    let resource = Resource {
-                        name: None,
-                        facts: BTreeMap::new(),
-                    };
-                    merge(&mut out, at(id, Kind::Detector), resource);
+                    let key = at(id, Kind::Detector);
+                    merge(&mut out, key, DETECTORS, BTreeMap::new().into());
                 }
+            }
+            ("cloudtrail", "get-trail-status", Some(trail)) => {
+                let status: TrailStatus = parse(source, &path)?;
+                let mut facts = BTreeMap::new();
+                let logging = status.is_logging.map(|b| b.to_string());
+                fact(&mut facts, "logging", logging.as_deref());
+                merge(&mut out, at(trail, Kind::Trail), TRAIL_STATUS, facts.into());
+            }
+            ("guardduty", "get-detector", Some(id)) => {
+                let detector: Detector = parse(source, &path)?;
+                let mut facts = BTreeMap::new();
+                fact(&mut facts, "status", detector.status.as_deref());
+                for feature in &detector.features {
+                    let name = format!("feature {}", feature.name.as_deref().unwrap_or("?"));
+                    fact(&mut facts, &name, feature.status.as_deref());
+                }
+                merge(&mut out, at(id, Kind::Detector), DETECTOR, facts.into());
             }
             _ => {}
-        }
-        // Calls made once per resource: `SERVICE/OPERATION/RESOURCE.json`.
-        if let [account, region, service, operation, file] = parts.as_slice() {
-            let id = file.strip_suffix(".json").unwrap_or(file);
-            let key = |kind| Key {
-                kind,
-                account_id: account.to_string(),
-                region: region.to_string(),
-                id: id.to_string(),
-            };
-            match (*service, *operation) {
-                ("cloudtrail", "get-trail-status") => {
-                    let status: TrailStatus = parse(source, &path)?;
-                    let mut facts = BTreeMap::new();
-                    let logging = status.is_logging.map(|b| b.to_string());
-                    fact(&mut facts, "logging", logging.as_deref());
-                    merge(&mut out, key(Kind::Trail), Resource { name: None, facts });
-                }
-                ("guardduty", "get-detector") => {
-                    let detector: Detector = parse(source, &path)?;
-                    let mut facts = BTreeMap::new();
-                    fact(&mut facts, "status", detector.status.as_deref());
-                    for feature in &detector.features {
-                        let name = format!("feature {}", feature.name.as_deref().unwrap_or("?"));
-                        fact(&mut facts, &name, feature.status.as_deref());
-                    }
-                    merge(
-                        &mut out,
-                        key(Kind::Detector),
-                        Resource { name: None, facts },
-                    );
-                }
-                _ => {}
-            }
         }
     }
     Ok(out)
@@ -209,15 +241,29 @@ fn parse<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Adds the facts of `more` to the resource at `key`, making it if new
-/// (a user is described by two calls, a trail by two).
-fn merge(out: &mut BTreeMap<Key, Resource>, key: Key, more: Resource) {
+/// Adds the facts `call` gave of `more` to the resource at `key`, making
+/// it if new (a user is described by two calls, a trail by two).
+fn merge(out: &mut BTreeMap<Key, Resource>, key: Key, call: Call, more: Resource) {
     let resource = out.entry(key).or_insert(Resource {
         name: None,
         facts: BTreeMap::new(),
+        origin: BTreeMap::new(),
     });
     resource.name = resource.name.take().or(more.name);
-    resource.facts.extend(more.facts);
+    for (fact, value) in more.facts {
+        resource.origin.insert(fact.clone(), call);
+        resource.facts.insert(fact, value);
+    }
+}
+
+impl From<BTreeMap<String, String>> for Resource {
+    fn from(facts: BTreeMap<String, String>) -> Resource {
+        Resource {
+            name: None,
+            facts,
+            origin: BTreeMap::new(),
+        }
+    }
 }
 
 fn fact(facts: &mut BTreeMap<String, String>, key: &str, value: Option<&str>) {
@@ -251,7 +297,7 @@ fn security_group(group: &shapes::SecurityGroup) -> Resource {
     tags(&mut facts, &group.tags);
     Resource {
         name: group.group_name.clone(),
-        facts,
+        ..facts.into()
     }
 }
 
@@ -317,5 +363,8 @@ fn instance(instance: &shapes::Instance) -> Resource {
         .iter()
         .find(|t| t.key.as_deref() == Some("Name"))
         .and_then(|t| t.value.clone());
-    Resource { name, facts }
+    Resource {
+        name,
+        ..facts.into()
+    }
 }

@@ -47,20 +47,40 @@ fn word(direction: Direction) -> &'static str {
     }
 }
 
+/// A change's label after the direction, when it has one: `worse
+/// removed`, `better renewed`, `added`.
+fn lead(direction: Direction, label: &str) -> String {
+    match direction {
+        Direction::Neutral => label.to_string(),
+        _ => format!("{} {label}", word(direction)),
+    }
+}
+
 fn finding_line(label: &str, f: &FindingChange) -> String {
     let name = f
         .resource_name
         .as_deref()
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
-    let now = match (label, f.after) {
-        ("resolved", Some(status)) => format!(" (now {})", status.as_str()),
-        ("resolved", None) => " (no longer found)".to_string(),
-        _ => String::new(),
+    let status = |s: Option<crate::assess::Status>| s.map(|s| s.as_str()).unwrap_or("-");
+    let what = match label {
+        "new" if f.first_assessed => format!("{} (not assessed before)", f.reason),
+        "resolved" => match &f.reason_now {
+            Some(now) => format!("now {}: {now} (was: {})", status(f.after), f.reason),
+            None => format!("no longer found (was: {})", f.reason),
+        },
+        "unassessed" => {
+            let why = f
+                .reason_now
+                .as_deref()
+                .unwrap_or("its evidence is not in this bundle");
+            format!("not assessed now: {why} (was failing: {})", f.reason)
+        }
+        _ => f.reason.clone(),
     };
     format!(
-        "{label:<9} {} on {}{name} in {}/{}{now}: {}",
-        f.check_id, f.resource_id, f.account_id, f.region, f.reason
+        "{label:<10} {} on {}{name} in {}/{}: {what}",
+        f.check_id, f.resource_id, f.account_id, f.region
     )
 }
 
@@ -93,17 +113,49 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
         }
     };
 
+    let lines = drift
+        .coverage
+        .iter()
+        .map(|c| {
+            let what = match (&c.call, &c.resource) {
+                (None, _) => "region".to_string(),
+                (Some(call), None) => call.clone(),
+                (Some(call), Some(resource)) => format!("{call} {resource}"),
+            };
+            let text = format!(
+                "{} {}/{} {what}: {} → {}",
+                word(c.direction),
+                c.account_id,
+                c.region,
+                c.before,
+                c.after
+            );
+            Line::new(c.direction, text)
+        })
+        .collect();
+    push(
+        "Evidence collected",
+        vec![Group {
+            heading: String::new(),
+            lines,
+        }],
+    );
+
     let mut frameworks: Vec<Group> = Vec::new();
     for c in &drift.controls {
         let line = Line::new(
             c.direction,
             format!(
-                "{} {} {}: {} → {}",
+                "{} {} {}: {} → {}{}",
                 word(c.direction),
                 c.control_id,
                 c.title,
                 c.from,
-                c.to
+                c.to,
+                c.mapping
+                    .as_ref()
+                    .map(|m| format!(" (mapping changed: {m})"))
+                    .unwrap_or_default()
             ),
         );
         match frameworks
@@ -124,6 +176,7 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
     for (label, direction, list) in [
         ("new", Direction::Worse, &f.new),
         ("resolved", Direction::Better, &f.resolved),
+        ("unassessed", Direction::Neutral, &f.no_longer_assessed),
     ] {
         items.extend(
             list.iter()
@@ -168,14 +221,27 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
 
     let r = &drift.resources;
     let mut items: Vec<(Severity, Line)> = Vec::new();
-    for (sign, list) in [("added  ", &r.added), ("removed", &r.removed)] {
+    for (sign, list) in [("added", &r.added), ("removed", &r.removed)] {
         for x in list {
             let line = format!(
-                "{sign} {} {}",
+                "{} {} {}",
+                lead(x.direction, sign),
                 x.key.kind.label(),
                 place(&x.key, x.name.as_deref())
             );
             items.push((x.severity, Line::new(x.direction, line)));
+        }
+    }
+    for (list, side) in [
+        (&r.first_collected, "the old bundle"),
+        (&r.no_longer_collected, "the new bundle"),
+    ] {
+        if !list.is_empty() {
+            let line = format!(
+                "{} not compared: listed by a call {side} could not make or in a region it did not collect (see Evidence collected)",
+                crate::words::count(list.len(), "resource", "resources")
+            );
+            items.push((Severity::Low, Line::new(Direction::Neutral, line)));
         }
     }
     push("Resources added and removed", by_severity(items));
@@ -184,11 +250,24 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
         .attestations
         .iter()
         .map(|a| {
-            let before = a.expires_before.as_deref().unwrap_or("-");
-            let after = a.expires_after.as_deref().unwrap_or("-");
+            let stated = match (&a.status_before, &a.status_after) {
+                (Some(b), Some(s)) if b != s => format!("{b} → {s}"),
+                (_, Some(s)) => s.clone(),
+                (Some(b), None) => format!("was {b}"),
+                (None, None) => String::new(),
+            };
+            let expiry = match (a.change.as_str(), &a.expires_before, &a.expires_after) {
+                ("expired", _, Some(after)) => format!("expired {after}"),
+                ("withdrawn", _, _) => "no longer in the bundle".to_string(),
+                (_, Some(before), Some(after)) if before != after => {
+                    format!("expires {after} (was {before})")
+                }
+                (_, _, Some(after)) => format!("expires {after}"),
+                _ => String::new(),
+            };
             let text = format!(
-                "{:<9} {} by {}: expires {after} (was {before})",
-                a.change,
+                "{} {} by {}: {stated}; {expiry}",
+                lead(a.direction, &a.change),
                 a.controls.join(", "),
                 a.attested_by
             );
@@ -203,19 +282,17 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
         }],
     );
 
-    let version = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "none".into());
     let lines = drift
         .artifact_reports
         .iter()
         .map(|a| {
-            let text = format!(
-                "{} in {}: version {} → {} ({})",
-                a.name,
-                a.account_id,
-                version(a.version_before),
-                version(a.version_after),
-                a.report_id
-            );
+            let change = match (a.version_before, a.version_after) {
+                (Some(b), Some(n)) => format!("version {b} → {n}"),
+                (None, Some(n)) => format!("newly listed, version {n}"),
+                (Some(b), None) => format!("no longer listed (was version {b})"),
+                (None, None) => "listed without a version".to_string(),
+            };
+            let text = format!("{} in {}: {change} ({})", a.name, a.account_id, a.report_id);
             Line::new(Direction::Neutral, text)
         })
         .collect();
@@ -227,4 +304,70 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
         }],
     );
     out
+}
+
+/// What got worse, counted (`2 controls worse, 1 new failing finding`),
+/// or `None` when nothing did.
+pub fn regressions(drift: &Drift) -> Option<String> {
+    use crate::words::count;
+    let worse = |d: &Direction| *d == Direction::Worse;
+    let counted = [
+        (
+            drift
+                .coverage
+                .iter()
+                .filter(|c| worse(&c.direction))
+                .count(),
+            "region or call no longer collected",
+            "regions or calls no longer collected",
+        ),
+        (
+            drift
+                .controls
+                .iter()
+                .filter(|c| worse(&c.direction))
+                .count(),
+            "control worse",
+            "controls worse",
+        ),
+        (
+            drift.findings.new.len(),
+            "new failing finding",
+            "new failing findings",
+        ),
+        (
+            drift
+                .configuration
+                .iter()
+                .filter(|c| worse(&c.direction))
+                .count(),
+            "configuration change worse",
+            "configuration changes worse",
+        ),
+        (
+            drift
+                .resources
+                .removed
+                .iter()
+                .filter(|r| worse(&r.direction))
+                .count(),
+            "trail or detector removed",
+            "trails or detectors removed",
+        ),
+        (
+            drift
+                .attestations
+                .iter()
+                .filter(|a| worse(&a.direction))
+                .count(),
+            "attestation worse",
+            "attestations worse",
+        ),
+    ];
+    let parts: Vec<String> = counted
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| count(n, one, many))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }

@@ -62,8 +62,14 @@ pub enum Changes {
         previous: String,
         previous_bag: String,
         previous_as_of: String,
-        /// A control got worse or a new failing finding appeared.
-        regression: bool,
+        /// What got worse, counted; `None` when nothing did.
+        regression: Option<String>,
+        /// How the previous bundle was verified: `under the key that
+        /// signs this one`.
+        verified: String,
+        /// Something the reader should weigh, such as a previous bundle
+        /// that is not of the quarter before.
+        note: Option<String>,
         sections: Vec<ChangeSection>,
     },
     /// The previous bundle was named but could not be compared, and why.

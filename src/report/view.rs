@@ -69,6 +69,8 @@ fn changes(inputs: &Inputs) -> Value {
             previous_bag,
             previous_as_of,
             regression,
+            verified,
+            note,
             sections,
         }) => {
             let sections: Vec<Value> = sections
@@ -84,6 +86,8 @@ fn changes(inputs: &Inputs) -> Value {
                 "previous_bag": previous_bag,
                 "previous_as_of": previous_as_of,
                 "regression": regression,
+                "verified": verified,
+                "note": note,
                 "sections": sections,
             })
         }
