@@ -78,6 +78,7 @@ pub struct SourceArgs {
     /// in the snapshot with its SHA-256 (live collection).
     #[arg(
         long = "download-artifact-report",
+        alias = "download-artifact-reports",
         value_name = "REPORT",
         value_delimiter = ',',
         conflicts_with = "from_exports"
