@@ -62,6 +62,18 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
              signer's public key with --key KEY.pub, or --allowed-signers FILE --identity ID"
         );
     }
+    let same_file = args
+        .old
+        .canonicalize()
+        .ok()
+        .zip(args.new.canonicalize().ok())
+        .is_some_and(|(a, b)| a == b);
+    if same_file {
+        output::warning(&format!(
+            "`{}` is given twice: a bundle compared with itself shows no change",
+            args.old.display()
+        ));
+    }
     let Some(mut old) = open(&args.old, &trust)? else {
         return Ok(ExitCode::from(1));
     };

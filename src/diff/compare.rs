@@ -320,8 +320,8 @@ fn resources(old: &Side, new: &Side) -> (ResourceChanges, Vec<ConfigChange>) {
                 name: after.name.clone().or(before.name.clone()),
                 change: describe_change(fact, b, a),
                 fact: fact.clone(),
-                before: b.cloned(),
-                after: a.cloned(),
+                before: b.map(|v| shown(v)),
+                after: a.map(|v| shown(v)),
                 severity,
                 direction,
             });
@@ -329,6 +329,16 @@ fn resources(old: &Side, new: &Side) -> (ResourceChanges, Vec<ConfigChange>) {
     }
     config.sort_by(|a, b| (a.severity, &a.key).cmp(&(b.severity, &b.key)));
     (changes, config)
+}
+
+/// A fact's value for machines: a fact that is there or not (a rule) is
+/// `present` when there.
+fn shown(value: &str) -> String {
+    if value.is_empty() {
+        "present".into()
+    } else {
+        value.to_string()
+    }
 }
 
 /// `+ tcp/22 from 10.0.0.0/8`, `- tag Owner: ops`, `state: running → stopped`.

@@ -286,6 +286,8 @@ pub struct ConfigChange {
     /// `state: running → stopped`.
     pub change: String,
     pub fact: String,
+    /// The fact's value on each side (`present` for a rule); `None`:
+    /// absent.
     pub before: Option<String>,
     pub after: Option<String>,
     pub severity: Severity,
