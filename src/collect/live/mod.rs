@@ -22,6 +22,8 @@ mod iam;
 mod json;
 mod monitoring;
 mod provider;
+#[cfg(test)]
+mod replayed;
 
 pub use aws::Access;
 
