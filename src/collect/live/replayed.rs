@@ -286,3 +286,61 @@ async fn artifact_reports_are_listed_with_their_version_period_and_series() {
     assert_eq!(report["periodEnd"], "2026-09-30T00:00:00Z");
     assert_eq!(report["acceptanceType"], "EXPLICIT");
 }
+
+#[tokio::test]
+async fn trusted_advisor_results_are_fetched_for_the_security_checks_only() {
+    let check = |id: &str, category: &str| {
+        json!({ "id": id, "name": format!("check {id}"), "description": "",
+                "category": category, "metadata": ["Region", "Status", null] })
+    };
+    let replay = Replay::new(vec![
+        ok_json(json!({ "checks": [
+            check("HCP4007jGY", "security"),
+            check("Qch7DwouX1", "cost_optimizing"),
+        ] })),
+        ok_json(json!({ "result": {
+            "checkId": "HCP4007jGY", "timestamp": "2026-11-30T08:00:00Z", "status": "error",
+            "resourcesSummary": { "resourcesProcessed": 3, "resourcesFlagged": 1,
+                                  "resourcesIgnored": 0, "resourcesSuppressed": 0 },
+            "categorySpecificSummary": { "costOptimizing": {
+                "estimatedMonthlySavings": 0.0, "estimatedPercentMonthlySavings": 0.0 } },
+            "flaggedResources": [{ "status": "error", "resourceId": "r-1",
+                                   "metadata": ["eu-west-2", "Red", null] }]
+        } })),
+    ]);
+    let (caller, config) = (caller(), replay.config());
+    let records = provider::trusted_advisor(&scope(&caller, &config)).await;
+    assert_eq!(records.len(), 2, "the checks, and one result");
+    let result = answered(&records[1]);
+    assert_eq!(result["result"]["checkId"], "HCP4007jGY");
+    assert_eq!(result["result"]["status"], "error");
+    assert_eq!(
+        result["result"]["flaggedResources"][0]["metadata"],
+        json!(["eu-west-2", "Red", null])
+    );
+    assert_eq!(
+        replay.asked(),
+        [
+            "AWSSupport_20130415.DescribeTrustedAdvisorChecks",
+            "AWSSupport_20130415.DescribeTrustedAdvisorCheckResult"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_audit_manager_assessment_not_found_is_recorded_for_that_assessment() {
+    let replay = Replay::new(vec![rest_error(
+        404,
+        "ResourceNotFoundException",
+        "The assessment was not found",
+    )]);
+    let (caller, config) = (caller(), replay.config());
+    let id = "a1f3c5e7-2b4d-4f60-8a1c-3e5f7a9b0c2d".to_string();
+    let records =
+        provider::audit_manager(&scope(&caller, &config), std::slice::from_ref(&id)).await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].resource.as_deref(), Some(id.as_str()));
+    let failure = records[0].outcome.as_ref().unwrap_err();
+    assert_eq!(failure.code.as_deref(), Some("ResourceNotFoundException"));
+    assert_eq!(failure.http_status, Some(404));
+}
