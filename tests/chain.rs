@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{auditpack, fixture_dir, keygen_as, seal_export, sha256};
+use common::{auditpack, fixture_dir, keygen_as, seal_export, sha256, stderr_of};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -96,6 +96,10 @@ fn file_name(v: &Value) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
 }
 
 #[test]
@@ -207,15 +211,48 @@ fn a_chain_with_a_bundle_of_an_untrusted_signer_is_broken_there() {
 }
 
 #[test]
-fn a_chain_of_a_file_that_is_not_there_cannot_run() {
+fn a_chain_of_a_file_that_is_not_there_or_a_folder_cannot_run_and_says_what_to_do() {
     let c = chain();
     let dir = tempfile::tempdir().unwrap();
-    let out = auditpack()
-        .args(["verify", "--chain", "--key"])
-        .arg(&c.public)
-        .arg(&c.quarters[0])
-        .arg(dir.path().join("no-such.zip"))
-        .assert()
-        .code(2);
-    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("no-such.zip"));
+    let run = |file: &Path, chained: bool| {
+        let mut cmd = auditpack();
+        cmd.arg("verify");
+        if chained {
+            cmd.arg("--chain").arg(&c.quarters[0]);
+        }
+        let out = cmd.arg(file).arg("--key").arg(&c.public).assert().code(2);
+        assert!(out.get_output().stdout.is_empty());
+        let stderr = stderr_of(&out);
+        assert!(!stderr.contains("os error"), "{stderr}");
+        stderr
+    };
+    let missing = dir.path().join("no-such.zip");
+    for chained in [true, false] {
+        let stderr = run(&missing, chained);
+        assert!(
+            stderr.contains(&format!("error: {}: no such file\nhelp: ", shown(&missing))),
+            "{stderr}"
+        );
+    }
+    // A folder `auditpack run` wrote holds the bundle: named.
+    let folder = dir.path().join("out-2026q1");
+    fs::create_dir(&folder).unwrap();
+    let inside = folder.join("q1.zip");
+    fs::copy(&c.quarters[0], &inside).unwrap();
+    let stderr = run(&folder, true);
+    assert!(
+        stderr.contains(&format!(
+            "error: {}: a folder, not a bundle file\nhelp: pass the bundle file inside it: `{}`",
+            shown(&folder),
+            shown(&inside)
+        )),
+        "{stderr}"
+    );
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let stderr = run(&empty, true);
+    assert!(
+        stderr.contains("a folder, not a bundle file\nhelp: pass the bundle's .zip file itself"),
+        "{stderr}"
+    );
 }

@@ -54,9 +54,15 @@ pub struct ChainReport {
 
 /// Checks `files`, oldest first. Fails only when a file cannot be read.
 pub fn check(files: &[PathBuf], trust: &Trust) -> Result<ChainReport, VerifyError> {
+    // Every file is opened before any is verified, so a missing one stops
+    // the check at once rather than after hashing the others.
+    let opened = files
+        .iter()
+        .map(|f| UnverifiedBundle::open(f))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut links = Vec::new();
-    for file in files {
-        links.push(link(file, trust)?);
+    for (file, bundle) in files.iter().zip(opened) {
+        links.push(link(file, bundle, trust)?);
     }
     let mut breaks = Vec::new();
     for link in links.iter().filter(|l| !l.verified) {
@@ -80,12 +86,12 @@ pub fn check(files: &[PathBuf], trust: &Trust) -> Result<ChainReport, VerifyErro
     })
 }
 
-fn link(file: &Path, trust: &Trust) -> Result<Link, VerifyError> {
+fn link(file: &Path, bundle: UnverifiedBundle, trust: &Trust) -> Result<Link, VerifyError> {
     let (sha256, _) = crate::digest::sha256_file(file).map_err(|source| VerifyError {
         path: file.to_path_buf(),
         source,
     })?;
-    let (verified, report) = match UnverifiedBundle::open(file)?.verify(trust) {
+    let (verified, report) = match bundle.verify(trust) {
         Ok(bundle) => (true, bundle.report),
         Err(report) => (false, *report),
     };
