@@ -1,13 +1,14 @@
-//! `auditpack diff` and `auditpack verify --chain`, through the real
-//! binary: the shipped sample against its next quarter (whose changes
-//! its README lists), refusals of bundles of other accounts or signers,
-//! and quarterly chains with a quarter removed or replaced.
+//! `auditpack diff`, through the real binary: the shipped sample against
+//! its next quarter (whose changes its README lists), refusals of bundles
+//! of other accounts or signers, and the warnings of sealing a bundle
+//! chained to one not of the quarter before. `verify --chain` is in
+//! tests/chain.rs.
 
 mod common;
 
 use common::{
-    Export, GLOBAL_CALLS, REGIONAL_CALLS, SAMPLE_DIR, allowed_line, auditpack, bundle_entry,
-    fixture_dir, keygen_as, poppler,
+    SAMPLE_DIR, allowed_line, auditpack, bundle_entry, collect_and_seal, fixture_dir, keygen_as,
+    keygen_fingerprint, poppler, seal_export, seal_export_saying, sha256, stderr_of,
 };
 use serde_json::{Value, json};
 use std::fs;
@@ -27,53 +28,6 @@ struct Fixture {
     /// The sample (2026Q4), and its next quarter chained to it.
     q4: PathBuf,
     q1: PathBuf,
-}
-
-/// Imports `export` and seals it as `DIR/NAME.zip` with `key`, chained
-/// to `previous`, with `extra` options of `bundle`.
-fn collect_and_seal(
-    export: &Path,
-    dir: &Path,
-    name: &str,
-    key: &Path,
-    previous: Option<&Path>,
-    extra: &[String],
-) -> PathBuf {
-    collect_and_seal_saying(export, dir, name, key, previous, extra).0
-}
-
-/// [`collect_and_seal`], and what sealing said on standard error.
-fn collect_and_seal_saying(
-    export: &Path,
-    dir: &Path,
-    name: &str,
-    key: &Path,
-    previous: Option<&Path>,
-    extra: &[String],
-) -> (PathBuf, String) {
-    let snapshot = dir.join(format!("{name}-snapshot"));
-    auditpack()
-        .args(["collect", "-q", "--force", "--from-exports"])
-        .arg(export)
-        .arg("--out")
-        .arg(&snapshot)
-        .assert()
-        .success();
-    let out = dir.join(format!("{name}.zip"));
-    let mut cmd = auditpack();
-    cmd.arg("bundle")
-        .arg(&snapshot)
-        .arg("--key")
-        .arg(key)
-        .arg("--out")
-        .arg(&out)
-        .args(["-q", "--force"])
-        .args(extra);
-    if let Some(previous) = previous {
-        cmd.arg("--previous").arg(previous);
-    }
-    let done = cmd.assert().success();
-    (out, stderr_of(&done))
 }
 
 /// Seals a sample folder with its own attestations and approved images.
@@ -126,10 +80,6 @@ fn diff(old: &Path, new: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
 
 fn json_of(assert: &assert_cmd::assert::Assert) -> Value {
     serde_json::from_slice(&assert.get_output().stdout).expect("diff --json prints JSON")
-}
-
-fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
 
 /// The parts of a drift the sample's README lists, in a form short
@@ -359,37 +309,6 @@ fn a_bundle_that_does_not_verify_is_not_compared() {
     assert!(out.get_output().stdout.is_empty());
 }
 
-/// A one-account bundle of the test export, as of `generated`, signed
-/// with `key`.
-fn seal_export(
-    dir: &Path,
-    name: &str,
-    generated: &str,
-    key: &Path,
-    previous: Option<&Path>,
-) -> PathBuf {
-    seal_export_saying(dir, name, generated, key, previous).0
-}
-
-/// [`seal_export`], and what sealing said on standard error.
-fn seal_export_saying(
-    dir: &Path,
-    name: &str,
-    generated: &str,
-    key: &Path,
-    previous: Option<&Path>,
-) -> (PathBuf, String) {
-    let export = Export::new();
-    for (call, body) in GLOBAL_CALLS {
-        let body = body.replace("2026-11-30T09:15:02+00:00", generated);
-        export.call("global", call, &body);
-    }
-    for (call, body) in REGIONAL_CALLS {
-        export.call("eu-west-2", call, body);
-    }
-    collect_and_seal_saying(export.root(), dir, name, key, previous, &[])
-}
-
 /// What `bag-info.txt` of `bundle` records as the previous bundle.
 fn recorded_previous(bundle: &Path) -> String {
     let info = String::from_utf8(bundle_entry(bundle, "bag-info.txt")).unwrap();
@@ -443,23 +362,6 @@ fn previous_2027q1_of_a_2026q4_bundle_warns_it_is_newer() {
 fn previous_of_the_quarter_just_before_seals_without_a_warning() {
     let (_dir, _, _, stderr) = sealed_after("2026-09-28", "2026-11-30");
     assert!(!stderr.contains("warning: --previous"), "{stderr}");
-}
-
-#[test]
-fn a_chain_whose_later_bundle_records_none_says_it_was_sealed_without_previous() {
-    let f = fixture();
-    let dir = tempfile::tempdir().unwrap();
-    let q3 = seal_export(dir.path(), "q3", "2026-09-28T09:15:02+00:00", &f.key, None);
-    let q4 = seal_export(dir.path(), "q4", "2026-11-30T09:15:02+00:00", &f.key, None);
-    let (code, _, text) = verify_chain(&[&q3, &q4]);
-    assert_eq!(code, 1, "{text}");
-    assert!(
-        text.contains(
-            "records no previous bundle (it was sealed without --previous), so it is not chained to"
-        ),
-        "{text}"
-    );
-    assert!(!text.contains("SHA-256 none"), "{text}");
 }
 
 #[test]
@@ -525,187 +427,6 @@ fn bundles_of_different_signers_are_compared_only_when_asked() {
     fingerprint(&second.with_extension("pub"));
     assert!(stderr.contains("--allow-different-signers"), "{stderr}");
     run(&["--allow-different-signers"]).success();
-}
-
-/// The fingerprint auditpack prints for a public key, as `verify` shows
-/// a bundle's signer.
-fn keygen_fingerprint(public: &Path) -> String {
-    auditpack::sign::fingerprint(&auditpack::sign::load_public(public).unwrap())
-}
-
-// Chains
-
-/// Four quarterly bundles of 2026, each chained to the one before.
-struct Chain {
-    dir: tempfile::TempDir,
-    quarters: Vec<PathBuf>,
-}
-
-fn chain() -> Chain {
-    let f = fixture();
-    let dir = tempfile::tempdir().unwrap();
-    let mut quarters: Vec<PathBuf> = Vec::new();
-    for (i, day) in ["2026-03-30", "2026-06-29", "2026-09-28", "2026-12-28"]
-        .iter()
-        .enumerate()
-    {
-        let generated = format!("{day}T09:15:02+00:00");
-        let previous = quarters.last().cloned();
-        let name = format!("q{}", i + 1);
-        quarters.push(seal_export(
-            dir.path(),
-            &name,
-            &generated,
-            &f.key,
-            previous.as_deref(),
-        ));
-    }
-    Chain { dir, quarters }
-}
-
-fn verify_chain(files: &[&PathBuf]) -> (i32, Value, String) {
-    let f = fixture();
-    let json = auditpack()
-        .args(["verify", "--chain", "--json", "--key"])
-        .arg(&f.public)
-        .args(files)
-        .output()
-        .unwrap();
-    let text = auditpack()
-        .args(["verify", "--chain", "--key"])
-        .arg(&f.public)
-        .args(files)
-        .output()
-        .unwrap();
-    assert_eq!(json.status.code(), text.status.code());
-    (
-        json.status.code().unwrap(),
-        serde_json::from_slice(&json.stdout).unwrap(),
-        String::from_utf8_lossy(&text.stdout).into_owned(),
-    )
-}
-
-fn breaks(report: &Value) -> Vec<(String, String)> {
-    let name = |v: &Value| {
-        Path::new(v.as_str().unwrap_or(""))
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    report["breaks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| (name(&b["previous_file"]), name(&b["file"])))
-        .collect()
-}
-
-#[test]
-fn four_chained_quarters_hold() {
-    let c = chain();
-    let q: Vec<&PathBuf> = c.quarters.iter().collect();
-    let (code, report, text) = verify_chain(&q);
-    assert_eq!(code, 0, "{text}");
-    assert_eq!(report["holds"], true);
-    assert!(
-        text.starts_with("CHAIN HOLDS: 4 bundles, 2026Q1 to 2026Q4"),
-        "{text}"
-    );
-    // What each bundle records is the SHA-256 of the previous zip's bytes.
-    let links = report["links"].as_array().unwrap();
-    assert_eq!(links[0]["previous_sha256"], "none");
-    for pair in links.windows(2) {
-        assert_eq!(pair[1]["previous_sha256"], pair[0]["sha256"]);
-    }
-    let second = sha256(&fs::read(q[1]).unwrap());
-    assert_eq!(links[1]["sha256"], second);
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
-}
-
-#[test]
-fn a_chain_with_a_quarter_removed_is_broken_at_that_link() {
-    let c = chain();
-    let q = &c.quarters;
-    let (code, report, text) = verify_chain(&[&q[0], &q[2], &q[3]]);
-    assert_eq!(code, 1, "{text}");
-    assert_eq!(
-        breaks(&report),
-        vec![
-            ("q1.zip".to_string(), "q3.zip".to_string()),
-            ("q1.zip".to_string(), "q3.zip".to_string())
-        ],
-        "{text}"
-    );
-    assert!(
-        text.contains("1 quarter is missing between 2026Q1"),
-        "{text}"
-    );
-    assert!(
-        text.contains("the bundle it was chained to is missing"),
-        "{text}"
-    );
-}
-
-#[test]
-fn a_chain_with_a_quarter_replaced_is_broken_after_it() {
-    let f = fixture();
-    let c = chain();
-    let q = &c.quarters;
-    // Another Q2, sealed again from other evidence and chained to Q1.
-    let other = seal_export(
-        c.dir.path(),
-        "q2-other",
-        "2026-06-30T10:00:00+00:00",
-        &f.key,
-        Some(&q[0]),
-    );
-    let (code, report, text) = verify_chain(&[&q[0], &other, &q[2], &q[3]]);
-    assert_eq!(code, 1, "{text}");
-    assert_eq!(
-        breaks(&report),
-        vec![("q2-other.zip".to_string(), "q3.zip".to_string())],
-        "{text}"
-    );
-    assert!(text.contains("q2-other.zip was replaced"), "{text}");
-}
-
-#[test]
-fn a_chain_with_a_bundle_of_an_untrusted_signer_is_broken_there() {
-    let c = chain();
-    let q = &c.quarters;
-    let other = c.dir.path().join("other-key");
-    keygen_as(&other, IDENTITY).assert().success();
-    let forged = seal_export(
-        c.dir.path(),
-        "q2-forged",
-        "2026-06-29T09:15:02+00:00",
-        &other,
-        Some(&q[0]),
-    );
-    let (code, report, text) = verify_chain(&[&q[0], &forged]);
-    assert_eq!(code, 1, "{text}");
-    assert_eq!(
-        breaks(&report),
-        vec![(String::new(), "q2-forged.zip".to_string())]
-    );
-    assert!(text.contains("q2-forged.zip: does not verify"), "{text}");
-}
-
-#[test]
-fn a_chain_of_a_file_that_is_not_there_cannot_run() {
-    let f = fixture();
-    let out = auditpack()
-        .args(["verify", "--chain", "--key"])
-        .arg(&f.public)
-        .arg(&f.q4)
-        .arg(f.dir.join("no-such.zip"))
-        .assert()
-        .code(2);
-    assert!(stderr_of(&out).contains("no-such.zip"));
 }
 
 #[test]

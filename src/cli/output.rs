@@ -10,6 +10,7 @@ use auditpack::controls::{Assessment, ControlStatus};
 use auditpack::snapshot::info::Source;
 use auditpack::snapshot::log::{CallStatus, LogEntry};
 use auditpack::snapshot::tally::{self, ServiceTally};
+use auditpack::verify::VerifyError;
 use std::io::Write;
 
 /// Prints an error, its causes on the same line, and a hint where one helps.
@@ -25,7 +26,11 @@ pub fn error(err: &anyhow::Error) {
     let hint = err
         .downcast_ref::<CollectError>()
         .and_then(CollectError::hint)
-        .or_else(|| err.downcast_ref::<LiveError>().and_then(LiveError::hint));
+        .or_else(|| err.downcast_ref::<LiveError>().and_then(LiveError::hint))
+        .or_else(|| {
+            err.downcast_ref::<VerifyError>()
+                .and_then(VerifyError::hint)
+        });
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{line}");
     if let Some(hint) = hint {

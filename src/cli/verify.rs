@@ -6,7 +6,7 @@ use super::Global;
 use anyhow::{Context, Result};
 use auditpack::bag;
 use auditpack::sign::{Trust, parse_allowed_signers};
-use auditpack::verify::chain::{self, ChainReport};
+use auditpack::verify::chain::{self, BreakKind, ChainReport, NoticeKind};
 use auditpack::verify::{Report, UnverifiedBundle};
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,7 +21,8 @@ pub struct Args {
 
     /// Check that the bundles form an unbroken quarterly series: each
     /// verifies, records the SHA-256 of the one before, and no quarter is
-    /// left out.
+    /// left out. Bundles given out of quarter order are checked in quarter
+    /// order, and the chain is reported broken for the order given.
     #[arg(long)]
     pub chain: bool,
 
@@ -109,17 +110,40 @@ fn chain(args: &Args, trust: &Trust, global: Global) -> Result<ExitCode> {
     })
 }
 
+/// The verdict first, each break and notice on a line of its own, then
+/// every bundle in the order its links were checked.
 fn print_chain(report: &ChainReport) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    let n = report.links.len();
+    let series: Vec<&chain::Link> = report.series().collect();
     let quarter = |l: &chain::Link| l.quarter.clone().unwrap_or_else(|| "?".into());
-    let span = match report.links.as_slice() {
+    let n = series.len();
+    let span = match series.as_slice() {
         [one] => format!("1 bundle, {}", quarter(one)),
         [a, .., b] => format!("{n} bundles, {} to {}", quarter(a), quarter(b)),
         [] => "no bundle".into(),
     };
+    let name = |p: &std::path::Path| clean(&p.display().to_string());
     if report.holds {
-        writeln!(out, "CHAIN HOLDS: {span}")?;
+        // As plain `verify` says it: a DEMO key is no evidence of who
+        // sealed a bundle, so it qualifies the verdict itself.
+        let demo: Vec<String> = report
+            .notices
+            .iter()
+            .filter(|n| n.kind == NoticeKind::DemoKey)
+            .map(|n| name(&n.file))
+            .collect();
+        let but = match demo.len() {
+            0 => String::new(),
+            1 => format!(
+                ", but signed with a DEMO key (no evidence of who sealed it): {}",
+                demo[0]
+            ),
+            k => format!(
+                ", but {k} are signed with a DEMO key (no evidence of who sealed them): {}",
+                demo.join(", ")
+            ),
+        };
+        writeln!(out, "CHAIN HOLDS: {span}{but}")?;
     } else {
         let b = report.breaks.len();
         writeln!(
@@ -128,32 +152,84 @@ fn print_chain(report: &ChainReport) -> std::io::Result<()> {
             if b == 1 { "" } else { "s" }
         )?;
         for b in &report.breaks {
-            let file = clean(&b.file.display().to_string());
-            match &b.previous_file {
-                Some(previous) => writeln!(
-                    out,
-                    "  link {} → {file}: {}",
-                    clean(&previous.display().to_string()),
-                    clean(&b.what)
-                )?,
-                None => writeln!(out, "  {file}: {}", clean(&b.what))?,
+            let what = clean(&b.what);
+            match (&b.previous_file, b.kind) {
+                (Some(previous), _) => {
+                    writeln!(out, "  link {} → {}: {what}", name(previous), name(&b.file))?
+                }
+                // These name their files themselves.
+                (None, BreakKind::GivenTwice | BreakKind::OutOfOrder) => writeln!(out, "  {what}")?,
+                (None, _) => writeln!(out, "  {}: {what}", name(&b.file))?,
             }
         }
     }
-    for link in &report.links {
-        let mark = if link.verified {
-            "verified"
+    for notice in &report.notices {
+        let what = clean(&notice.what);
+        match (&notice.previous_file, notice.kind) {
+            (Some(previous), _) => writeln!(
+                out,
+                "  notice: link {} → {}: {what}",
+                name(previous),
+                name(&notice.file)
+            )?,
+            (None, NoticeKind::EarlierBundleNotGiven) => writeln!(out, "  notice: {what}")?,
+            (None, _) => writeln!(out, "  notice: {}: {what}", name(&notice.file))?,
+        }
+    }
+    writeln!(
+        out,
+        "Bundles, {}:",
+        if report.by_quarter {
+            "by quarter"
         } else {
-            "NOT VERIFIED"
+            "as given"
+        }
+    )?;
+    let mut before: Option<&chain::Link> = None;
+    for link in &report.links {
+        let mark = match (link.in_series(), link.verified) {
+            (false, _) => "NOT A BUNDLE",
+            (true, true) => "verified",
+            (true, false) => "NOT VERIFIED",
         };
         writeln!(
             out,
-            "  {:<7} {} ({mark}), SHA-256 {}; previous {}",
+            "  {:<7} {} ({mark})",
             link.quarter.as_deref().unwrap_or("?"),
-            clean(&link.file.display().to_string()),
-            link.sha256,
-            clean(link.previous_sha256.as_deref().unwrap_or("-"))
+            name(&link.file)
         )?;
+        writeln!(out, "          SHA-256    {}", link.sha256)?;
+        if !link.in_series() {
+            continue;
+        }
+        let previous = match link.previous_sha256.as_deref() {
+            None => "-".to_string(),
+            Some("none") => "none: the first of its series".to_string(),
+            Some(recorded) => {
+                let given = report.links.iter().find(|l| l.sha256 == recorded);
+                let whose = match given {
+                    _ if before.is_some_and(|b| b.sha256 == recorded) => {
+                        "the bundle above".to_string()
+                    }
+                    Some(l) => name(&l.file),
+                    None => "not given".to_string(),
+                };
+                format!("{} ({whose})", clean(recorded))
+            }
+        };
+        writeln!(out, "          previous   {previous}")?;
+        let signer = match (&link.signer, &link.trusted_as) {
+            (Some(key), Some(trusted)) => format!("{key} (trusted: {})", clean(trusted)),
+            (Some(key), None) => format!("{key} (not trusted)"),
+            (None, _) => "- (no signature could be read)".to_string(),
+        };
+        let demo = if link.demo_key.is_some() {
+            ", a DEMO key"
+        } else {
+            ""
+        };
+        writeln!(out, "          signed by  {signer}{demo}")?;
+        before = Some(link);
     }
     Ok(())
 }

@@ -2,12 +2,26 @@
 //! `bag-info.txt` (`Auditpack-Previous-Bundle-SHA256`) the SHA-256 of the
 //! previous bundle's zip file, byte for byte, as `sha256sum` prints it.
 //! A chain holds when every bundle verifies under the trusted key(s), each
-//! records the digest of the bundle given before it, all cover the same
+//! records the digest of the bundle before it, all cover the same
 //! accounts, and the quarters follow one another with none left out.
 //!
 //! A link is broken when the digest recorded is not the digest of the
 //! bundle before it: that bundle was replaced (or the later one was
 //! chained to another), or, when a quarter is skipped, one is missing.
+//!
+//! The series is what the files given form, whatever order they were
+//! given in: bundles given out of quarter order are checked in quarter
+//! order, so each link is judged between the quarters it joins, and the
+//! order given is itself a break (the auditor's list is not the series it
+//! claims to be). A file given twice is checked once, and a file that is
+//! not a bag at all is set aside with one break, its links not checked.
+//!
+//! Some things are said without breaking the chain: that the first bundle
+//! records an earlier one that was not given (the check covers the series
+//! only from there), that the signing key changes between two bundles
+//! (two keys the auditor trusts, but the organisation should say why),
+//! and that a bundle was signed with a DEMO key (no evidence of who sealed
+//! it).
 
 use super::{Report, UnverifiedBundle, VerifyError};
 use crate::bag;
@@ -19,6 +33,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
     pub file: PathBuf,
+    /// Where the file was among the files given, from 1.
+    pub given: usize,
     /// The SHA-256 of the zip file.
     pub sha256: String,
     pub bag: Option<String>,
@@ -29,17 +45,92 @@ pub struct Link {
     /// first of a series).
     pub previous_sha256: Option<String>,
     pub verified: bool,
+    /// The signing key's fingerprint, whenever the signature could be read.
+    pub signer: Option<String>,
+    /// Under which trusted name the signer was accepted.
+    pub trusted_as: Option<String>,
+    /// With `--allowed-signers`: the identity the signer was trusted as.
+    pub identity: Option<String>,
+    /// What `bag-info.txt` says when the bundle was signed with a DEMO key
+    /// made on the spot by `auditpack run`.
+    pub demo_key: Option<String>,
     /// Why it does not verify.
     pub report: Report,
+}
+
+impl Link {
+    /// Whether the file is enough of a bundle to link: a bag whose
+    /// `bag-info.txt` could be read, or whose name gives its quarter.
+    /// Anything else (not a zip, a zip of something else) has no quarter,
+    /// accounts or recorded digest to link, and is set aside.
+    pub fn in_series(&self) -> bool {
+        self.report.bag.is_some() && (self.has_info() || self.quarter_key().is_some())
+    }
+
+    /// Whether `bag-info.txt` was read, so what it records can be linked.
+    fn has_info(&self) -> bool {
+        !self.report.info.is_empty()
+    }
+
+    fn quarter_key(&self) -> Option<(i32, u8)> {
+        self.report.bag.as_deref().and_then(quarter)
+    }
+
+    fn name(&self) -> String {
+        self.file.display().to_string()
+    }
+}
+
+/// What kind of break, for machines reading the JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BreakKind {
+    /// Not a bag at all: set aside, its links not checked.
+    NotABundle,
+    /// A bag that does not verify under the trusted key(s).
+    DoesNotVerify,
+    /// The same bundle given again (the same file, or the same bytes).
+    GivenTwice,
+    /// The bundles were not given in quarter order.
+    OutOfOrder,
+    /// A link between bundles of different accounts.
+    Accounts,
+    /// A link whose quarters do not follow one another.
+    Quarter,
+    /// A link whose later bundle does not record the earlier one's digest.
+    Previous,
 }
 
 /// A break between two bundles, or in one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Break {
-    /// The later bundle of the link (the bundle itself when it does not
-    /// verify).
+    pub kind: BreakKind,
+    /// The later bundle of the link (the bundle itself when the break is
+    /// about one bundle).
     pub file: PathBuf,
     /// The bundle before it, if the break is a link.
+    pub previous_file: Option<PathBuf>,
+    pub what: String,
+}
+
+/// What kind of notice, for machines reading the JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoticeKind {
+    /// The first bundle records an earlier bundle that was not given.
+    EarlierBundleNotGiven,
+    /// The bundle is signed by another (trusted) key than the one before.
+    SignerChanged,
+    /// The bundle was signed with a DEMO key.
+    DemoKey,
+}
+
+/// Something an auditor should know that does not break the chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub file: PathBuf,
+    /// The bundle before it, if the notice is about a link.
     pub previous_file: Option<PathBuf>,
     pub what: String,
 }
@@ -48,50 +139,114 @@ pub struct Break {
 #[derive(Debug, Clone, Serialize)]
 pub struct ChainReport {
     pub holds: bool,
+    /// Every file given, once, in the order the links were checked: the
+    /// series first (by quarter when given out of order), then the files
+    /// that are not bundles.
     pub links: Vec<Link>,
+    /// Whether the links were checked in quarter order rather than as
+    /// given, because the bundles were given out of order.
+    pub by_quarter: bool,
+    /// The SHA-256 the first bundle records of an earlier bundle that was
+    /// not given: the check covers the series only from the first bundle
+    /// on. `None` when the first bundle is the first of its series.
+    pub earlier_not_given: Option<String>,
     pub breaks: Vec<Break>,
+    pub notices: Vec<Notice>,
 }
 
-/// Checks `files`, oldest first. Fails only when a file cannot be read.
-pub fn check(files: &[PathBuf], trust: &Trust) -> Result<ChainReport, VerifyError> {
-    let mut links = Vec::new();
-    for file in files {
-        links.push(link(file, trust)?);
+impl ChainReport {
+    /// The bundles of the series, in the order their links were checked.
+    pub fn series(&self) -> impl Iterator<Item = &Link> {
+        self.links.iter().filter(|l| l.in_series())
     }
+}
+
+/// Checks `files`, meant oldest first. Fails only when a file cannot be
+/// read.
+pub fn check(files: &[PathBuf], trust: &Trust) -> Result<ChainReport, VerifyError> {
+    // Every file is opened before any is verified, so a missing one stops
+    // the check at once rather than after hashing the others.
+    let opened = files
+        .iter()
+        .map(|f| UnverifiedBundle::open(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut links: Vec<Link> = Vec::new();
+    let mut twice = Vec::new();
+    for (index, (file, bundle)) in files.iter().zip(opened).enumerate() {
+        let (sha256, _) = crate::digest::sha256_file(file).map_err(|source| VerifyError {
+            path: file.clone(),
+            source,
+        })?;
+        match links.iter().find(|l| l.sha256 == sha256) {
+            Some(first) => twice.push(given_twice(first, file, index + 1)),
+            None => links.push(link(file, index + 1, sha256, bundle, trust)),
+        }
+    }
+    let (mut series, aside): (Vec<Link>, Vec<Link>) = links.into_iter().partition(Link::in_series);
     let mut breaks = Vec::new();
-    for link in links.iter().filter(|l| !l.verified) {
-        let first = link.report.problems.first();
-        let what = first
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "not trusted".into());
-        breaks.push(Break {
-            file: link.file.clone(),
-            previous_file: None,
-            what: format!("does not verify: {what}"),
+    let order = out_of_order(&series);
+    let by_quarter = order.is_some();
+    if let Some(order) = order {
+        series.sort_by_key(Link::quarter_key);
+        breaks.push(order.to_break(&series));
+    }
+    breaks.extend(twice);
+    breaks.extend(series.iter().chain(&aside).filter_map(unverified));
+    for pair in series.windows(2) {
+        breaks.extend(check_link(&pair[0], &pair[1], &series));
+    }
+    // Whether the series itself would hold, given in order: what the
+    // auditor wants to know next.
+    let series_holds = !breaks.iter().any(|b| {
+        matches!(
+            b.kind,
+            BreakKind::DoesNotVerify
+                | BreakKind::Accounts
+                | BreakKind::Quarter
+                | BreakKind::Previous
+        )
+    });
+    if let Some(order) = breaks.iter_mut().find(|b| b.kind == BreakKind::OutOfOrder) {
+        order.what.push_str(if series_holds {
+            "; in quarter order, every link holds"
+        } else {
+            "; in quarter order, the links break as below"
         });
     }
-    for pair in links.windows(2) {
-        breaks.extend(check_link(&pair[0], &pair[1], &links));
-    }
+    let earlier_not_given = earlier_not_given(&series);
+    let notices = notices(&series, earlier_not_given.as_deref());
+    series.extend(aside);
     Ok(ChainReport {
         holds: breaks.is_empty(),
-        links,
+        links: series,
+        by_quarter,
+        earlier_not_given,
         breaks,
+        notices,
     })
 }
 
-fn link(file: &Path, trust: &Trust) -> Result<Link, VerifyError> {
-    let (sha256, _) = crate::digest::sha256_file(file).map_err(|source| VerifyError {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let (verified, report) = match UnverifiedBundle::open(file)?.verify(trust) {
+fn link(
+    file: &Path,
+    given: usize,
+    sha256: String,
+    bundle: UnverifiedBundle,
+    trust: &Trust,
+) -> Link {
+    let (verified, report) = match bundle.verify(trust) {
         Ok(bundle) => (true, bundle.report),
         Err(report) => (false, *report),
     };
     let field = |name| bag::field(&report.info, name).map(str::to_string);
-    Ok(Link {
+    let identity = match trust {
+        Trust::AllowedSigners { identity, .. } if report.trusted_as.is_some() => {
+            Some(identity.clone())
+        }
+        _ => None,
+    };
+    Link {
         file: file.to_path_buf(),
+        given,
         sha256,
         quarter: report
             .bag
@@ -102,8 +257,215 @@ fn link(file: &Path, trust: &Trust) -> Result<Link, VerifyError> {
         accounts: field("Auditpack-Accounts"),
         previous_sha256: field("Auditpack-Previous-Bundle-SHA256"),
         verified,
+        signer: report.signer.clone(),
+        trusted_as: report.trusted_as.clone(),
+        identity,
+        demo_key: field("Auditpack-Signer-Key"),
         report,
+    }
+}
+
+/// The same bundle given again: checked once, and a break, since a list
+/// naming one quarter twice is not the series the auditor meant.
+fn given_twice(first: &Link, file: &Path, given: usize) -> Break {
+    let same_file = match (first.file.canonicalize(), file.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => first.file == file,
+    };
+    let name = file.display();
+    let what = if same_file {
+        format!(
+            "{name} is given twice (file {} and file {given} of the list); it is checked once",
+            first.given
+        )
+    } else {
+        format!(
+            "{name} is given twice: it is the same bundle as {} (the same SHA-256 {}); it is \
+             checked once",
+            first.name(),
+            first.sha256
+        )
+    };
+    Break {
+        kind: BreakKind::GivenTwice,
+        file: file.to_path_buf(),
+        previous_file: None,
+        what,
+    }
+}
+
+/// The first bundle given after one of a later quarter.
+struct OutOfOrder {
+    /// The first bundle given out of place, and the later-quarter bundle
+    /// given before it.
+    early: PathBuf,
+    late: PathBuf,
+    early_quarter: String,
+    late_quarter: String,
+}
+
+impl OutOfOrder {
+    /// The break, naming the series in quarter order.
+    fn to_break(&self, sorted: &[Link]) -> Break {
+        let order: Vec<String> = sorted.iter().map(Link::name).collect();
+        Break {
+            kind: BreakKind::OutOfOrder,
+            file: self.early.clone(),
+            previous_file: None,
+            what: format!(
+                "the bundles are given out of order; by quarter: {}, the order their links are \
+                 checked in ({}, of {}, is given after {}, of {})",
+                order.join(" "),
+                self.early.display(),
+                self.early_quarter,
+                self.late.display(),
+                self.late_quarter
+            ),
+        }
+    }
+}
+
+/// Whether the series was given out of quarter order; `None` when it is
+/// in order, or when a quarter cannot be told (then it is checked as
+/// given, and the link says so).
+fn out_of_order(series: &[Link]) -> Option<OutOfOrder> {
+    let keys: Vec<(i32, u8)> = series
+        .iter()
+        .map(Link::quarter_key)
+        .collect::<Option<_>>()?;
+    let mut latest = 0;
+    for (i, key) in keys.iter().enumerate().skip(1) {
+        if *key < keys[latest] {
+            let label = |(y, q): (i32, u8)| format!("{y}Q{q}");
+            return Some(OutOfOrder {
+                early: series[i].file.clone(),
+                late: series[latest].file.clone(),
+                early_quarter: label(*key),
+                late_quarter: label(keys[latest]),
+            });
+        }
+        if *key > keys[latest] {
+            latest = i;
+        }
+    }
+    None
+}
+
+/// The break of a file that does not verify, if it does not.
+fn unverified(link: &Link) -> Option<Break> {
+    if link.verified {
+        return None;
+    }
+    let name = link.name();
+    // The zip's own problems are named by its path: say it once.
+    let said = |p: &super::Problem| {
+        if p.path == name {
+            p.what.clone()
+        } else {
+            p.to_string()
+        }
+    };
+    let first = link.report.problems.first().map(said);
+    let more = match link.report.problems.len() {
+        0 | 1 => String::new(),
+        n => format!(
+            " (and {} more; `auditpack verify {name}` lists them all)",
+            n - 1
+        ),
+    };
+    let (kind, what) = if link.in_series() {
+        let first = first.unwrap_or_else(|| "not trusted".into());
+        (
+            BreakKind::DoesNotVerify,
+            format!("does not verify: {first}{more}"),
+        )
+    } else {
+        let why = match &link.report.bag {
+            // A readable zip, but of something else.
+            Some(_) => "a zip holding no bag-info.txt, and no bag named for a quarter".to_string(),
+            None => format!(
+                "{}{more}",
+                first.unwrap_or_else(|| "not laid out as a bag".into())
+            ),
+        };
+        (
+            BreakKind::NotABundle,
+            format!(
+                "not a bundle: {why}; it is left out of the series, and no link to it is checked"
+            ),
+        )
+    };
+    Some(Break {
+        kind,
+        file: link.file.clone(),
+        previous_file: None,
+        what,
     })
+}
+
+/// The digest the first bundle records of an earlier bundle not given.
+fn earlier_not_given(series: &[Link]) -> Option<String> {
+    let first = series.first().filter(|l| l.verified)?;
+    let recorded = first.previous_sha256.as_deref()?;
+    let given = series.iter().any(|l| l.sha256 == recorded);
+    (recorded != "none" && !given).then(|| recorded.to_string())
+}
+
+fn notices(series: &[Link], earlier_not_given: Option<&str>) -> Vec<Notice> {
+    let mut out = Vec::new();
+    if let (Some(first), Some(recorded)) = (series.first(), earlier_not_given) {
+        let q = first.quarter.as_deref().unwrap_or("?");
+        out.push(Notice {
+            kind: NoticeKind::EarlierBundleNotGiven,
+            file: first.file.clone(),
+            previous_file: None,
+            what: format!(
+                "the series starts at {q} ({}), which records an earlier bundle (SHA-256 \
+                 {recorded}) not given, so the check covers the series only from {q} on; give \
+                 that bundle first to check the link to it",
+                first.name()
+            ),
+        });
+    }
+    for pair in series.windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        let (Some(was), Some(now)) = (&before.signer, &after.signer) else {
+            continue;
+        };
+        if !(before.verified && after.verified) || was == now {
+            continue;
+        }
+        let trusted = |l: &Link| {
+            l.trusted_as
+                .as_deref()
+                .map(|t| format!(" (trusted: {t})"))
+                .unwrap_or_default()
+        };
+        out.push(Notice {
+            kind: NoticeKind::SignerChanged,
+            file: after.file.clone(),
+            previous_file: Some(before.file.clone()),
+            what: format!(
+                "the signing key changes: {} is signed by {now}{}, {} by {was}{}; both are \
+                 trusted, but ask the organisation why its key changed",
+                after.name(),
+                trusted(after),
+                before.name(),
+                trusted(before)
+            ),
+        });
+    }
+    for link in series.iter().filter(|l| l.verified) {
+        if let Some(note) = &link.demo_key {
+            out.push(Notice {
+                kind: NoticeKind::DemoKey,
+                file: link.file.clone(),
+                previous_file: None,
+                what: format!("signed with a DEMO key: {note}"),
+            });
+        }
+    }
+    out
 }
 
 /// The year and quarter a bag's name ends with (`...-2026Q4`).
@@ -162,34 +524,55 @@ fn quarters_between(a: (i32, u8), b: (i32, u8)) -> i32 {
 fn check_link(before: &Link, after: &Link, all: &[Link]) -> Vec<Break> {
     let mut out = Vec::new();
     let name = |l: &Link| l.file.display().to_string();
-    let mut say = |what: String| {
+    let mut say = |kind: BreakKind, what: String| {
         out.push(Break {
+            kind,
             file: after.file.clone(),
             previous_file: Some(before.file.clone()),
             what,
         })
     };
-    if before.accounts != after.accounts {
-        say(format!(
-            "covers accounts {}, but {} covers {}",
-            after.accounts.as_deref().unwrap_or("-"),
-            name(before),
-            before.accounts.as_deref().unwrap_or("-")
-        ));
+    // What a bag-info.txt that could not be read would record is not
+    // compared: the bundle's own break says why it could not be read.
+    if before.has_info() && after.has_info() && before.accounts != after.accounts {
+        say(
+            BreakKind::Accounts,
+            format!(
+                "covers accounts {}, but {} covers {}",
+                after.accounts.as_deref().unwrap_or("-"),
+                name(before),
+                before.accounts.as_deref().unwrap_or("-")
+            ),
+        );
     }
     let before_bag = before.report.bag.as_deref();
     let after_bag = after.report.bag.as_deref();
     let gap = quarter_gap(before_bag, after_bag);
-    if let Some(what) = quarter_break(before_bag, after_bag, &name(before)) {
-        say(what);
+    let quarter = match gap {
+        // Given in quarter order, two of the same quarter are side by side.
+        Some(0) => Some(format!(
+            "a second bundle of {}, after {}: one quarter given twice",
+            after.quarter.as_deref().unwrap_or("?"),
+            name(before)
+        )),
+        _ => quarter_break(before_bag, after_bag, &name(before)),
+    };
+    if let Some(what) = quarter {
+        say(BreakKind::Quarter, what);
+    }
+    if !after.has_info() {
+        return out;
     }
     let recorded = after.previous_sha256.as_deref().unwrap_or("none");
     if recorded == "none" {
-        say(format!(
-            "records no previous bundle (it was sealed without --previous), so it is not chained to {} (SHA-256 {})",
-            name(before),
-            before.sha256
-        ));
+        say(
+            BreakKind::Previous,
+            format!(
+                "records no previous bundle (it was sealed without --previous), so it is not chained to {} (SHA-256 {})",
+                name(before),
+                before.sha256
+            ),
+        );
     } else if recorded != before.sha256 {
         let other = all.iter().find(|l| l.sha256 == recorded);
         let why = match (other, gap) {
@@ -203,11 +586,14 @@ fn check_link(before: &Link, after: &Link, all: &[Link]) -> Vec<Break> {
                 name(before)
             ),
         };
-        say(format!(
-            "records previous bundle SHA-256 {recorded}, but {} has {}: {why}",
-            name(before),
-            before.sha256
-        ));
+        say(
+            BreakKind::Previous,
+            format!(
+                "records previous bundle SHA-256 {recorded}, but {} has {}: {why}",
+                name(before),
+                before.sha256
+            ),
+        );
     }
     out
 }
@@ -215,6 +601,56 @@ fn check_link(before: &Link, after: &Link, all: &[Link]) -> Vec<Break> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A link of the bag named `bag`, as given `given`-th.
+    fn given(bag: &str, given: usize) -> Link {
+        Link {
+            file: PathBuf::from(format!("{bag}.zip")),
+            given,
+            sha256: format!("{given:064}"),
+            bag: Some(bag.to_string()),
+            quarter: None,
+            accounts: None,
+            previous_sha256: None,
+            verified: true,
+            signer: None,
+            trusted_as: None,
+            identity: None,
+            demo_key: None,
+            report: Report {
+                bag: Some(bag.to_string()),
+                ..Report::default()
+            },
+        }
+    }
+
+    #[test]
+    fn out_of_order_names_the_first_bundle_given_after_a_later_quarter() {
+        let series = [
+            given("a-2026Q4", 1),
+            given("a-2027Q2", 2),
+            given("a-2027Q1", 3),
+            given("a-2027Q3", 4),
+        ];
+        let order = out_of_order(&series).expect("out of order");
+        assert_eq!(order.early, PathBuf::from("a-2027Q1.zip"));
+        assert_eq!(order.late, PathBuf::from("a-2027Q2.zip"));
+        assert_eq!(
+            (order.early_quarter.as_str(), order.late_quarter.as_str()),
+            ("2027Q1", "2027Q2")
+        );
+        // Two bundles of one quarter side by side are in order: the link
+        // between them says it is one quarter twice.
+        let twice = [
+            given("a-2026Q4", 1),
+            given("a-2026Q4", 2),
+            given("a-2027Q1", 3),
+        ];
+        assert!(out_of_order(&twice).is_none());
+        // A quarter that cannot be told: checked as given.
+        let unknown = [given("a-2027Q1", 1), given("a", 2), given("a-2026Q4", 3)];
+        assert!(out_of_order(&unknown).is_none());
+    }
 
     #[test]
     fn the_quarter_is_the_end_of_the_bags_name() {

@@ -150,18 +150,67 @@ pub struct VerifyError {
     pub source: std::io::Error,
 }
 
-impl UnverifiedBundle {
-    pub fn open(path: &Path) -> Result<UnverifiedBundle, VerifyError> {
-        if path.is_dir() {
-            let source = std::io::Error::other("a folder, not a bundle file");
-            return Err(VerifyError {
-                path: path.to_path_buf(),
-                source,
+impl VerifyError {
+    /// What to do about it, where there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        if self.path.is_dir() {
+            // `auditpack run --out DIR` leaves the bundle inside DIR.
+            let mut zips: Vec<PathBuf> = std::fs::read_dir(&self.path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "zip"))
+                .collect();
+            zips.sort();
+            let quoted: Vec<String> = zips.iter().map(|z| format!("`{}`", z.display())).collect();
+            return Some(match quoted.as_slice() {
+                [] => "pass the bundle's .zip file itself; an unzipped bag is checked as \
+                       docs/verifying.md shows"
+                    .into(),
+                [one] => format!("pass the bundle file inside it: {one}"),
+                few if few.len() <= 4 => {
+                    format!("pass one of the bundle files inside it: {}", few.join(", "))
+                }
+                many => format!(
+                    "pass the bundle files inside it, not the folder ({} .zip files, {} the \
+                     first)",
+                    many.len(),
+                    many[0]
+                ),
             });
         }
-        let file = File::open(path).map_err(|source| VerifyError {
+        match self.source.kind() {
+            std::io::ErrorKind::NotFound => Some(
+                "check the path: name each bundle by its .zip file, as `auditpack bundle` or \
+                 `auditpack run` wrote it"
+                    .into(),
+            ),
+            std::io::ErrorKind::PermissionDenied => {
+                Some("it must be readable by you: check its permissions, or ask for a copy".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl UnverifiedBundle {
+    pub fn open(path: &Path) -> Result<UnverifiedBundle, VerifyError> {
+        let fail = |source| VerifyError {
             path: path.to_path_buf(),
             source,
+        };
+        if path.is_dir() {
+            return Err(fail(std::io::Error::other("a folder, not a bundle file")));
+        }
+        let file = File::open(path).map_err(|e| {
+            // Said in words, as the other refusals are, not as an OS error.
+            let words = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file",
+                std::io::ErrorKind::PermissionDenied => "not allowed to read it",
+                _ => return fail(e),
+            };
+            fail(std::io::Error::new(e.kind(), words))
         })?;
         Ok(UnverifiedBundle {
             path: path.to_path_buf(),

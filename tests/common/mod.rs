@@ -322,3 +322,106 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     );
     String::from_utf8(output.stdout).unwrap()
 }
+
+/// What a command said on standard error.
+pub fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+/// The SHA-256 of `bytes`, as `sha256sum` prints it.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// The fingerprint auditpack prints for a public key, as `verify` shows
+/// a bundle's signer.
+pub fn keygen_fingerprint(public: &Path) -> String {
+    auditpack::sign::fingerprint(&auditpack::sign::load_public(public).unwrap())
+}
+
+/// Imports `export` and seals it as `DIR/NAME.zip` with `key`, chained
+/// to `previous`, with `extra` options of `bundle`.
+pub fn collect_and_seal(
+    export: &Path,
+    dir: &Path,
+    name: &str,
+    key: &Path,
+    previous: Option<&Path>,
+    extra: &[String],
+) -> PathBuf {
+    collect_and_seal_saying(export, dir, name, key, previous, extra).0
+}
+
+/// [`collect_and_seal`], and what sealing said on standard error.
+pub fn collect_and_seal_saying(
+    export: &Path,
+    dir: &Path,
+    name: &str,
+    key: &Path,
+    previous: Option<&Path>,
+    extra: &[String],
+) -> (PathBuf, String) {
+    let snapshot = dir.join(format!("{name}-snapshot"));
+    auditpack()
+        .args(["collect", "-q", "--force", "--from-exports"])
+        .arg(export)
+        .arg("--out")
+        .arg(&snapshot)
+        .assert()
+        .success();
+    let out = dir.join(format!("{name}.zip"));
+    let mut cmd = auditpack();
+    cmd.arg("bundle")
+        .arg(&snapshot)
+        .arg("--key")
+        .arg(key)
+        .arg("--out")
+        .arg(&out)
+        .args(["-q", "--force"])
+        .args(extra);
+    if let Some(previous) = previous {
+        cmd.arg("--previous").arg(previous);
+    }
+    let done = cmd.assert().success();
+    (out, stderr_of(&done))
+}
+
+/// The one-region export of the test account, its evidence dated
+/// `generated` (when its credential report was generated), which sets
+/// the quarter of the bundle sealed from it.
+pub fn export_as_of(generated: &str) -> Export {
+    let export = Export::new();
+    for (call, body) in GLOBAL_CALLS {
+        let body = body.replace("2026-11-30T09:15:02+00:00", generated);
+        export.call("global", call, &body);
+    }
+    for (call, body) in REGIONAL_CALLS {
+        export.call("eu-west-2", call, body);
+    }
+    export
+}
+
+/// A one-account bundle of the test export, as of `generated`, signed
+/// with `key`.
+pub fn seal_export(
+    dir: &Path,
+    name: &str,
+    generated: &str,
+    key: &Path,
+    previous: Option<&Path>,
+) -> PathBuf {
+    seal_export_saying(dir, name, generated, key, previous).0
+}
+
+/// [`seal_export`], and what sealing said on standard error.
+pub fn seal_export_saying(
+    dir: &Path,
+    name: &str,
+    generated: &str,
+    key: &Path,
+    previous: Option<&Path>,
+) -> (PathBuf, String) {
+    let export = export_as_of(generated);
+    collect_and_seal_saying(export.root(), dir, name, key, previous, &[])
+}
