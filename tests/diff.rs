@@ -828,3 +828,68 @@ fn added_guardduty_detector_is_listed_under_medium_as_monitoring_switched_on() {
     let low = rest.find("\n  low\n").unwrap_or(usize::MAX);
     assert!(medium < detector && detector < low, "{rest}");
 }
+
+/// `auditpack run` of the test export into `out` with the fixture's key,
+/// and `extra` options.
+fn run_into(export: &Path, out: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = auditpack();
+    cmd.args(["run", "--from-exports"])
+        .arg(export)
+        .arg("--key")
+        .arg(&fixture().key)
+        .arg("--out")
+        .arg(out)
+        .args(extra);
+    cmd
+}
+
+#[test]
+fn a_previous_bundle_cut_short_is_refused_before_anything_is_written() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let whole = fs::read(&f.q4).unwrap();
+    let cut = dir.path().join("q4-cut.zip");
+    fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let snapshot = dir.path().join("snapshot");
+    auditpack()
+        .args(["collect", "-q", "--from-exports"])
+        .arg(format!("{NEXT_DIR}/export"))
+        .arg("--out")
+        .arg(&snapshot)
+        .assert()
+        .success();
+    let bundle = dir.path().join("q1.zip");
+    let refused = |assert: assert_cmd::assert::Assert| {
+        let stderr = stderr_of(&assert.code(2));
+        assert!(
+            stderr.contains("--previous `")
+                && stderr.contains("q4-cut.zip` cannot be read as a zip archive")
+                && stderr.contains("copy the previous quarter's bundle again"),
+            "{stderr}"
+        );
+    };
+    refused(
+        auditpack()
+            .arg("bundle")
+            .arg(&snapshot)
+            .arg("--key")
+            .arg(&f.key)
+            .arg("--out")
+            .arg(&bundle)
+            .arg("--previous")
+            .arg(&cut)
+            .assert(),
+    );
+    assert!(!bundle.exists(), "nothing written");
+    let out = dir.path().join("out");
+    refused(
+        run_into(
+            Path::new(&format!("{NEXT_DIR}/export")),
+            &out,
+            &["--previous"],
+        )
+        .arg(&cut)
+        .assert(),
+    );
+    assert!(!out.exists(), "nothing written");
+}

@@ -72,25 +72,32 @@ impl Seal {
         Ok(date)
     }
 
-    /// Checks --previous before any work: an earlier bundle, not the one
-    /// about to be written.
+    /// Checks --previous before any work: an earlier bundle that can be
+    /// read, not the one about to be written at `out`.
     pub fn check_previous(&self, out: &Path) -> Result<()> {
-        let Some(previous) = &self.previous else {
+        let Some(previous) = self.readable_previous()? else {
             return Ok(());
+        };
+        anyhow::ensure!(
+            !same_file(previous, out),
+            "--previous `{}` is the bundle being written",
+            previous.display()
+        );
+        Ok(())
+    }
+
+    /// --previous, once it is known to be a file that reads as a zip
+    /// archive: a bundle cut short or damaged in copying cannot be chained
+    /// to, since its digest, recorded for good, would be of the damage.
+    /// One that reads but does not verify is not refused: the summary says
+    /// why it was not compared (a key replaced since is ordinary).
+    fn readable_previous(&self) -> Result<Option<&Path>> {
+        let Some(previous) = self.previous.as_deref() else {
+            return Ok(None);
         };
         anyhow::ensure!(
             previous.is_file(),
             "--previous `{}` is not a file",
-            previous.display()
-        );
-        let same = previous
-            .canonicalize()
-            .ok()
-            .zip(out.canonicalize().ok())
-            .is_some_and(|(a, b)| a == b);
-        anyhow::ensure!(
-            !same,
-            "--previous `{}` is the bundle being written",
             previous.display()
         );
         let mut magic = [0u8; 4];
@@ -103,8 +110,27 @@ impl Seal {
             "--previous `{}` is not a bundle (not a zip file)",
             previous.display()
         );
-        Ok(())
+        let file = std::fs::File::open(previous)
+            .with_context(|| format!("cannot read --previous `{}`", previous.display()))?;
+        if let Err(e) = zip::ZipArchive::new(std::io::BufReader::new(file)) {
+            anyhow::bail!(
+                "--previous `{}` cannot be read as a zip archive ({e}): it was cut short or damaged, \
+                 and its digest would chain this bundle to the damage\n\
+                 help: copy the previous quarter's bundle again from where it is kept, and check \
+                 it with `auditpack verify`",
+                previous.display()
+            );
+        }
+        Ok(Some(previous))
     }
+}
+
+/// Whether two paths name one file (both exist and resolve alike).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a.canonicalize()
+        .ok()
+        .zip(b.canonicalize().ok())
+        .is_some_and(|(a, b)| a == b)
 }
 
 impl Seal {
