@@ -893,3 +893,49 @@ fn a_previous_bundle_cut_short_is_refused_before_anything_is_written() {
     );
     assert!(!out.exists(), "nothing written");
 }
+
+#[test]
+fn run_refuses_a_previous_bundle_it_would_replace_and_says_the_digest_it_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = Export::complete("eu-west-2");
+    let out = dir.path().join("out");
+    run_into(export.root(), &out, &["-q"]).assert().success();
+    let first = out.join("auditpack-210987654321-2026Q4.zip");
+    let before = fs::read(&first).unwrap();
+
+    // The very bundle run would write again, and one inside the snapshot
+    // folder it writes.
+    let same = run_into(export.root(), &out, &["--force", "--previous"])
+        .arg(&first)
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&same);
+    assert!(
+        stderr.contains("--force would replace a bundle of the same name"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(&first).unwrap(), before, "the bundle is untouched");
+    let inside = out.join("snapshot/kept.zip");
+    fs::copy(&first, &inside).unwrap();
+    let stderr = stderr_of(
+        &run_into(export.root(), &out, &["--force", "--previous"])
+            .arg(&inside)
+            .assert()
+            .code(2),
+    );
+    assert!(stderr.contains("which this run writes"), "{stderr}");
+
+    // Chained from another folder: the line says the digest recorded.
+    let next = dir.path().join("next");
+    let chained = run_into(export.root(), &next, &["--previous"])
+        .arg(&first)
+        .assert()
+        .success();
+    let recorded = recorded_previous(&next.join("auditpack-210987654321-2026Q4.zip"));
+    assert_eq!(recorded, sha256(&before));
+    let stderr = stderr_of(&chained);
+    assert!(
+        stderr.contains(&format!("(SHA-256 {recorded})")),
+        "{stderr}"
+    );
+}

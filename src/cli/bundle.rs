@@ -86,6 +86,49 @@ impl Seal {
         Ok(())
     }
 
+    /// Checks --previous before `run` writes anything in the folder `out`:
+    /// an earlier bundle that can be read, and that the run will not
+    /// replace. It writes `out/snapshot` and `out/assessment`, and its
+    /// bundle as `out/auditpack-ACCOUNT-YYYYQn.zip`, a name known only once
+    /// the evidence is collected: with --force, any bundle of that form in
+    /// `out` may be the one replaced.
+    pub fn check_previous_in(&self, out: &Path, force: bool) -> Result<()> {
+        let Some(previous) = self.readable_previous()? else {
+            return Ok(());
+        };
+        let inside = previous
+            .canonicalize()
+            .ok()
+            .zip(out.canonicalize().ok())
+            .and_then(|(p, o)| p.strip_prefix(o).ok().map(Path::to_path_buf));
+        let Some(inside) = inside else {
+            return Ok(());
+        };
+        let mut parts = inside.components().map(|c| c.as_os_str().to_string_lossy());
+        let (first, rest) = (parts.next().unwrap_or_default(), parts.next());
+        let help = format!(
+            "help: copy the previous bundle out of `{}` first, or write this quarter to a new --out \
+             (out/2026q4, then out/2027q1)",
+            out.display()
+        );
+        if rest.is_some() && matches!(first.as_ref(), "snapshot" | "assessment") {
+            anyhow::bail!(
+                "--previous `{}` is inside `{}`, which this run writes\n{help}",
+                previous.display(),
+                out.join(first.as_ref()).display()
+            );
+        }
+        let bundle_name = first.starts_with("auditpack-") && first.ends_with(".zip");
+        anyhow::ensure!(
+            !(force && rest.is_none() && bundle_name),
+            "--previous `{}` is in --out `{}`, where this run writes its bundle as \
+             auditpack-ACCOUNT-YYYYQn.zip, and --force would replace a bundle of the same name\n{help}",
+            previous.display(),
+            out.display()
+        );
+        Ok(())
+    }
+
     /// --previous, once it is known to be a file that reads as a zip
     /// archive: a bundle cut short or damaged in copying cannot be chained
     /// to, since its digest, recorded for good, would be of the damage.
@@ -159,18 +202,17 @@ impl Seal {
         }
     }
 
-    /// Says which bundle this one is chained to, by the digest recorded.
-    pub fn report_chain(&self, global: Global) {
-        let Some(previous) = &self.previous else {
+    /// Says which bundle `written` is chained to, by the digest its
+    /// `bag-info.txt` records (read before sealing, not from the file now).
+    pub fn report_chain(&self, written: &Written, global: Global) {
+        let (Some(previous), Some(digest)) = (&self.previous, &written.previous_sha256) else {
             return;
         };
-        if let Ok(digest) = bundle::digest_file(previous) {
-            output::status(
-                global,
-                "Chained",
-                &format!("to {} (SHA-256 {digest})", previous.display()),
-            );
-        }
+        output::status(
+            global,
+            "Chained",
+            &format!("to {} (SHA-256 {digest})", previous.display()),
+        );
     }
 }
 
@@ -260,7 +302,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     };
     let written = seal(&evidence, &args.out, args.force)?;
     report(&written, &public_key_hint(&args.key), global);
-    args.seal.report_chain(global);
+    args.seal.report_chain(&written, global);
     Ok(ExitCode::SUCCESS)
 }
 
