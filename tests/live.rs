@@ -659,6 +659,69 @@ fn an_unreachable_endpoint_fails_at_once_and_says_so() {
     assert!(stderr.contains("help: check the network"), "{stderr}");
 }
 
+/// A plain web server on loopback that answers every request with
+/// `status` and an HTML page, as an intercepting proxy or a server that is
+/// not AWS does; its address.
+fn not_aws(status: &str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let answer = {
+        let page = "<html><body><h1>Not Implemented</h1>Blocked by the web filter.</body></html>";
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{page}",
+            page.len()
+        )
+    };
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            // Read the request head (and whatever body came with it) before
+            // answering, so the client sees an answer, not a reset.
+            let mut buffer = [0u8; 65536];
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(200)));
+            let _ = stream.read(&mut buffer);
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn an_endpoint_that_answers_but_not_as_aws_is_not_blamed_on_the_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    for status in ["501 Not Implemented", "404 Not Found"] {
+        let endpoint = not_aws(status);
+        for role in [None, Some("arn:aws:iam::111122223333:role/auditpack-audit")] {
+            let mut cmd = isolated(dir.path());
+            cmd.env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing")
+                .env("AWS_ENDPOINT_URL", &endpoint)
+                .args(["collect", "--out"])
+                .arg(dir.path().join("snapshot"));
+            if let Some(role) = role {
+                cmd.args(["--role-arn", role]);
+            }
+            let done = cmd.output().unwrap();
+            assert_eq!(done.status.code(), Some(2));
+            let stderr = String::from_utf8_lossy(&done.stderr);
+            let code = &status[..3];
+            assert!(
+                stderr.contains(&format!(
+                    "{endpoint} answered HTTP {code}, but not as AWS answers"
+                )),
+                "{stderr}"
+            );
+            assert!(
+                stderr.contains("HTTPS_PROXY") && stderr.contains("AWS_ENDPOINT_URL"),
+                "{stderr}"
+            );
+            assert!(!stderr.contains("credentials may have expired"), "{stderr}");
+            assert!(!dir.path().join("snapshot").exists());
+        }
+    }
+}
+
 #[test]
 fn live_options_are_refused_beside_an_export() {
     let dir = tempfile::tempdir().unwrap();

@@ -174,6 +174,24 @@ fn sts_refusal(err: &(dyn std::error::Error + 'static)) -> Option<String> {
     None
 }
 
+/// The HTTP status of an answer to AssumeRole that carried no AWS error
+/// (a proxy's page, a server that is not AWS), from deep in the credential
+/// provider's error: no refusal of the role at all.
+fn not_aws_answer(err: &(dyn std::error::Error + 'static)) -> Option<u16> {
+    use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if let Some(sdk) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
+            let status = sdk.raw_response().map(|r| r.status().as_u16());
+            return status.filter(|_| sdk.code().is_none());
+        }
+        cause = e.source();
+    }
+    None
+}
+
 /// A profile named on the command line must exist in the shared
 /// configuration files; the SDK would otherwise fall back to other
 /// credentials without a word.
@@ -217,6 +235,10 @@ async fn check_credentials(config: &SdkConfig, access: &Access) -> Result<(), Li
                 (CredentialsError::CredentialsNotLoaded(_), _) => {
                     Err(LiveError::NoCredentials(text))
                 }
+                (_, Some(_)) if let Some(status) = not_aws_answer(&err) => Err(LiveError::NotAws {
+                    endpoint: super::endpoint_of(config),
+                    status,
+                }),
                 (_, Some(role)) => Err(LiveError::AssumeRole {
                     role: role.clone(),
                     problem: sts_refusal(&err).unwrap_or(text),

@@ -110,6 +110,9 @@ pub enum LiveError {
     #[error("AWS did not answer at {endpoint}: {problem}")]
     Unreachable { endpoint: String, problem: String },
 
+    #[error("{endpoint} answered HTTP {status}, but not as AWS answers: it sent no AWS error")]
+    NotAws { endpoint: String, status: u16 },
+
     #[error("AWS refused the credentials: {0}")]
     Refused(String),
 
@@ -160,6 +163,12 @@ impl LiveError {
             LiveError::Unreachable { .. } => Some(
                 "check the network (and HTTPS_PROXY, where one is needed); AWS_ENDPOINT_URL, \
                  where set, must point at a running endpoint"
+                    .into(),
+            ),
+            LiveError::NotAws { .. } => Some(
+                "something other than AWS answered: an intercepting proxy (check HTTPS_PROXY \
+                 and NO_PROXY, or the network's web filter) or a wrong AWS_ENDPOINT_URL (unset \
+                 it, or point it at a running AWS endpoint); the credentials were not checked"
                     .into(),
             ),
             LiveError::Refused(_) => Some(
@@ -552,7 +561,13 @@ async fn identify(caller: &Caller, home: &SdkConfig) -> Result<(Record, String),
             endpoint: endpoint_of(home),
             problem: failure.message.clone(),
         }),
-        Err(failure) => Err(LiveError::Refused(failure.cli_text("get-caller-identity"))),
+        Err(failure) => match failure.not_aws() {
+            Some(status) => Err(LiveError::NotAws {
+                endpoint: endpoint_of(home),
+                status,
+            }),
+            None => Err(LiveError::Refused(failure.cli_text("get-caller-identity"))),
+        },
     }
 }
 
