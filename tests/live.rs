@@ -632,6 +632,40 @@ fn an_unknown_profile_is_named_with_the_profiles_there_are() {
 }
 
 #[test]
+fn an_unknown_profile_in_aws_profile_is_refused_as_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[profile audit]\nregion = eu-west-2\n").unwrap();
+    // With access keys in the environment too: the AWS CLI refuses the
+    // unknown profile rather than use them, and so must auditpack.
+    for keys in [false, true] {
+        let mut cmd = isolated(dir.path());
+        cmd.env("AWS_CONFIG_FILE", &config)
+            .env("AWS_PROFILE", "nosuch")
+            .args(["collect", "--out"])
+            .arg(dir.path().join("snapshot"));
+        if keys {
+            cmd.env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing")
+                // Were the profile not checked, the keys would be tried here.
+                .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+        }
+        let done = cmd.output().unwrap();
+        assert_eq!(done.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert!(
+            stderr.contains("AWS profile `nosuch` (from AWS_PROFILE) is not defined"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("profiles defined: audit; or unset AWS_PROFILE"),
+            "{stderr}"
+        );
+        assert!(!dir.path().join("snapshot").exists());
+    }
+}
+
+#[test]
 fn an_unreachable_endpoint_fails_at_once_and_says_so() {
     // A port nothing listens on: bind one, then let it go.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

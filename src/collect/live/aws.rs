@@ -59,8 +59,8 @@ pub struct Connected {
 
 /// Loads the SDK configuration and checks that credentials resolve.
 pub async fn connect(access: &Access) -> Result<Connected, LiveError> {
-    if let Some(profile) = &access.profile {
-        check_profile(profile).await?;
+    if let Some((profile, named_by)) = named_profile(access) {
+        check_profile(&profile, named_by).await?;
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client())
@@ -192,10 +192,23 @@ fn not_aws_answer(err: &(dyn std::error::Error + 'static)) -> Option<u16> {
     None
 }
 
-/// A profile named on the command line must exist in the shared
-/// configuration files; the SDK would otherwise fall back to other
-/// credentials without a word.
-async fn check_profile(profile: &str) -> Result<(), LiveError> {
+/// The profile the user named, and how: `--profile`, or else
+/// `AWS_PROFILE`, which the SDK reads as the AWS CLI does. The AWS CLI
+/// requires a profile named either way to exist, `default` included.
+fn named_profile(access: &Access) -> Option<(String, &'static str)> {
+    if let Some(profile) = &access.profile {
+        return Some((profile.clone(), "--profile"));
+    }
+    let profile = std::env::var("AWS_PROFILE").ok()?;
+    let profile = profile.trim();
+    (!profile.is_empty()).then(|| (profile.to_string(), "AWS_PROFILE"))
+}
+
+/// A profile the user named must exist in the shared configuration files,
+/// as the AWS CLI requires; the SDK would otherwise fall back to other
+/// credentials (access keys in the environment, an instance role) without
+/// a word.
+async fn check_profile(profile: &str, named_by: &'static str) -> Result<(), LiveError> {
     use aws_runtime::env_config::file::EnvConfigFiles;
     use aws_types::os_shim_internal::{Env, Fs};
     let profiles =
@@ -203,12 +216,14 @@ async fn check_profile(profile: &str) -> Result<(), LiveError> {
             .await
             .map_err(|err| LiveError::Profile {
                 profile: profile.to_string(),
+                named_by,
                 problem: super::call::chain(&err),
                 known: Vec::new(),
             })?;
     if profiles.get_profile(profile).is_none() {
         return Err(LiveError::Profile {
             profile: profile.to_string(),
+            named_by,
             problem: "is not defined in the AWS configuration files".into(),
             known: profiles.profiles().map(str::to_string).collect(),
         });

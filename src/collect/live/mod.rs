@@ -97,9 +97,14 @@ pub enum LiveError {
     #[error("no AWS credentials could be found: {0}")]
     NoCredentials(String),
 
-    #[error("AWS profile `{profile}` {problem}")]
+    #[error(
+        "AWS profile `{profile}`{} {problem}",
+        if *.named_by == "AWS_PROFILE" { " (from AWS_PROFILE)" } else { "" }
+    )]
     Profile {
         profile: String,
+        /// `--profile` or `AWS_PROFILE`.
+        named_by: &'static str,
         problem: String,
         known: Vec<String>,
     },
@@ -149,11 +154,18 @@ impl LiveError {
                  scripts/export-aws-cli.sh in CloudShell and pass --from-exports"
                     .into(),
             ),
-            LiveError::Profile { known, .. } if known.is_empty() => Some(
-                "check the name with `aws configure list-profiles`, or leave out --profile".into(),
-            ),
-            LiveError::Profile { known, .. } => {
-                Some(format!("profiles defined: {}", known.join(", ")))
+            LiveError::Profile {
+                known, named_by, ..
+            } => {
+                let leave_out = match *named_by {
+                    "AWS_PROFILE" => "unset AWS_PROFILE",
+                    _ => "leave out --profile",
+                };
+                Some(if known.is_empty() {
+                    format!("check the name with `aws configure list-profiles`, or {leave_out}")
+                } else {
+                    format!("profiles defined: {}; or {leave_out}", known.join(", "))
+                })
             }
             LiveError::AssumeRole { .. } => Some(
                 "check the role ARN, that the role trusts these credentials, and the \
