@@ -992,6 +992,35 @@ fn a_role_that_may_not_be_assumed_is_refused_in_plain_words() {
 }
 
 #[test]
+fn a_role_arn_that_is_not_one_is_refused_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["collect", "run"] {
+        let out = dir.path().join("out");
+        let done = isolated(dir.path())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            // Were the ARN not checked first, STS would be asked here.
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .args([command, "--role-arn", "garbage", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(done.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert!(
+            stderr.contains("--role-arn `garbage` is not the ARN of an IAM role"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("arn:aws:iam::123456789012:role/NAME"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("127.0.0.1:9"), "{stderr}");
+        assert!(!out.exists(), "{command}: nothing written");
+    }
+}
+
+#[test]
 fn an_audit_manager_assessment_id_that_is_not_one_is_refused_before_any_call() {
     let dir = tempfile::tempdir().unwrap();
     let done = isolated(dir.path())

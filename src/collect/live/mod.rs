@@ -130,6 +130,9 @@ pub enum LiveError {
     #[error("`{0}` is not an Audit Manager assessment ID")]
     BadAssessment(String),
 
+    #[error("--role-arn `{0}` is not the ARN of an IAM role")]
+    BadRoleArn(String),
+
     #[error("{0} is not a region AWS lists for account {1}")]
     UnknownRegions(String, String),
 
@@ -199,6 +202,12 @@ impl LiveError {
                  `aws auditmanager list-assessments` lists them"
                     .into(),
             ),
+            LiveError::BadRoleArn(_) => Some(
+                "a role ARN has the form arn:aws:iam::123456789012:role/NAME (or \
+                 role/PATH/NAME; partition aws, aws-us-gov or aws-cn); the role's page in \
+                 the IAM console shows it"
+                    .into(),
+            ),
             LiveError::UnknownRegions(..) => Some(
                 "leave out --region to collect every enabled region, or check the names with \
                  `aws ec2 describe-regions`"
@@ -229,6 +238,11 @@ pub fn collect(options: &LiveOptions, progress: &dyn Progress) -> Result<Collect
     {
         return Err(LiveError::BadAssessment(bad.clone()));
     }
+    if let Some(arn) = &options.access.role_arn
+        && !is_role_arn(arn)
+    {
+        return Err(LiveError::BadRoleArn(arn.clone()));
+    }
     if options.out.exists() && !options.replace {
         return Err(CollectError::OutputExists(options.out.clone()).into());
     }
@@ -251,6 +265,33 @@ fn is_uuid(text: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// An IAM role's ARN: `arn:PARTITION:iam::ACCOUNT:role/NAME`, in the
+/// commercial, GovCloud or China partition, IAM being global (no region),
+/// with a 12-digit account and a role name after an optional path
+/// (`role/ops/audit`). Role names are 1 to 64 letters, digits and
+/// `+=,.@_-`; path parts are printable ASCII.
+fn is_role_arn(text: &str) -> bool {
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let ["arn", partition, "iam", "", account, resource] = parts.as_slice() else {
+        return false;
+    };
+    let Some(path_and_name) = resource.strip_prefix("role/") else {
+        return false;
+    };
+    let mut segments: Vec<&str> = path_and_name.split('/').collect();
+    let name = segments.pop().unwrap_or_default();
+    let path_ok = segments
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_graphic()));
+    matches!(*partition, "aws" | "aws-us-gov" | "aws-cn")
+        && exports::is_account_id(account)
+        && path_ok
+        && (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
 }
 
 /// One AWS call's answer or failure, and what it took.
@@ -765,6 +806,35 @@ mod tests {
         ] {
             assert!(!is_uuid(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn role_arns_are_iam_roles_of_a_known_partition() {
+        for good in [
+            "arn:aws:iam::111122223333:role/auditpack-audit",
+            "arn:aws-us-gov:iam::111122223333:role/ops/security/Audit.Role@2026",
+            "arn:aws-cn:iam::111122223333:role/a",
+        ] {
+            assert!(is_role_arn(good), "{good}");
+        }
+        for bad in [
+            "garbage",
+            "",
+            "arn:aws:iam::111122223333:role/",
+            "arn:aws:iam::111122223333:user/alice",
+            "arn:aws:iam::11112222333:role/audit",
+            "arn:aws:iam:eu-west-2:111122223333:role/audit",
+            "arn:aws:sts::111122223333:role/audit",
+            "arn:aws-mars:iam::111122223333:role/audit",
+            "arn:aws:iam::111122223333:role//audit",
+            "arn:aws:iam::111122223333:role/audit role",
+            "arn:aws:iam::111122223333:role/ops/",
+            "111122223333:role/audit",
+        ] {
+            assert!(!is_role_arn(bad), "{bad}");
+        }
+        let long = format!("arn:aws:iam::111122223333:role/{}", "r".repeat(65));
+        assert!(!is_role_arn(&long));
     }
 
     #[test]
