@@ -94,6 +94,7 @@ pub(crate) fn import_as(
         })?;
     let mut calls = read_calls(root, &scan.found, &staged, &mut scan.problems)?;
     check_accounts(root, &calls, &mut scan.problems);
+    check_resources(root, &calls, &mut scan.problems);
     check_regions(root, &scan.accounts, &calls, &mut scan.problems);
     check_documents(root, &calls, &mut scan.problems);
     if !scan.problems.is_empty() {
@@ -650,6 +651,28 @@ fn check_accounts(root: &Path, calls: &[Call], problems: &mut Vec<FileProblem>) 
                     "names account {account}, but sits in the folder of account {}; \
                      keep each account's export in its own folder",
                     call.found.account
+                ),
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// A per-resource answer that names its own resource (a Trusted Advisor
+/// result its check, an Artifact record its report) must name the one its
+/// file is named after: the file name is what the snapshot files it under,
+/// and what the checks look it up by.
+fn check_resources(root: &Path, calls: &[Call], problems: &mut Vec<FileProblem>) {
+    for call in calls {
+        let (Some(named), Some(document)) = (&call.found.resource, &call.document) else {
+            continue;
+        };
+        match document.own_resource() {
+            Some((member, inside)) if inside != named => problems.push(FileProblem {
+                path: root.join(&call.found.relative),
+                problem: format!(
+                    "is named after {named}, but its {member} is {inside}; rename it \
+                     {inside}.json if it is that one's answer, or export {named} again"
                 ),
             }),
             _ => {}
