@@ -373,6 +373,21 @@ fn live_and_exported_snapshots_of_one_account_give_identical_findings() {
     let info = read_json(&live.join("snapshot.json"));
     assert_eq!(info["source"], "live");
     assert_eq!(info["accounts"][0]["account_id"], ACCOUNT);
+
+    // The enabled regions left out are the same, each said in its own
+    // words: not exported by the script, not asked for with --region live.
+    let left_out = |snapshot: &Path, reason: &str| -> Vec<String> {
+        let info = read_json(&snapshot.join("snapshot.json"));
+        let gaps = info["accounts"][0]["regions_not_collected"]
+            .as_array()
+            .unwrap();
+        let enabled = gaps.iter().filter(|g| g["reason"] != "opt-in-region");
+        assert!(enabled.clone().all(|g| g["reason"] == reason), "{gaps:?}");
+        enabled.map(|g| g["region"].to_string()).collect()
+    };
+    let not_requested = left_out(&live, "not-requested");
+    assert!(!not_requested.is_empty());
+    assert_eq!(not_requested, left_out(&exported, "not-exported"));
 }
 
 #[test]

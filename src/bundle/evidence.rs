@@ -279,10 +279,7 @@ fn not_collected(info: &SnapshotInfo) -> String {
         .iter()
         .flat_map(|a| {
             let account = &a.account_id;
-            let enabled = a
-                .regions_not_collected
-                .iter()
-                .filter(|g| g.reason == "not-exported");
+            let enabled = a.regions_not_collected.iter().filter(|g| g.left_out());
             enabled.map(move |g| format!("{account}:{}", g.region))
         })
         .collect();

@@ -744,7 +744,7 @@ fn describe(
                 expected_calls(account, scope, op, &mine, notes, &mut entries);
             }
         }
-        let gaps = region_gaps(&mine, regions);
+        let gaps = region_gaps(&mine, regions, source);
         for gap in &gaps {
             entries.push(gap_entry(account, gap, source));
         }
@@ -928,8 +928,10 @@ fn missing(account: &str, scope: &str, op: &Operation, resource: Option<String>)
     }
 }
 
-/// Regions the account has but the export does not cover.
-fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>) -> Vec<RegionGap> {
+/// Regions the account has but the snapshot does not cover. An enabled one
+/// was left out of an export, or, collecting live, not named with
+/// `--region` (live collection covers every enabled region otherwise).
+fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>, source: Source) -> Vec<RegionGap> {
     let Some(regions) = calls.iter().find_map(|c| match &c.document {
         Some(Document::Regions(r)) => Some(r),
         _ => None,
@@ -943,10 +945,10 @@ fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>) -> Vec<RegionGap> 
         .filter(|(name, _)| !collected.contains(name))
         .map(|(region, enabled)| RegionGap {
             region,
-            reason: if enabled {
-                "not-exported"
-            } else {
-                "opt-in-region"
+            reason: match (enabled, source) {
+                (false, _) => RegionGap::OPT_IN_REGION,
+                (true, Source::Exports) => RegionGap::NOT_EXPORTED,
+                (true, Source::Live) => RegionGap::NOT_REQUESTED,
             }
             .into(),
         })
@@ -958,7 +960,7 @@ fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>) -> Vec<RegionGap> 
 
 fn gap_entry(account: &str, gap: &RegionGap, source: Source) -> LogEntry {
     let (status, detail) = match (gap.reason.as_str(), source) {
-        ("opt-in-region", _) => (
+        (RegionGap::OPT_IN_REGION, _) => (
             CallStatus::OptInRegion,
             "an opt-in region this account has not enabled",
         ),

@@ -155,7 +155,7 @@ fn groups_unavailable_or_cut_short_are_not_assessed() {
 }
 
 #[test]
-fn regions_not_exported_are_not_assessed() {
+fn regions_not_exported_or_not_requested_are_not_assessed() {
     let snapshot = SnapshotBuilder::new()
         .call(
             REGION,
@@ -163,9 +163,13 @@ fn regions_not_exported_are_not_assessed() {
             r#"{"SecurityGroups":[]}"#,
         )
         .not_exported("eu-west-3")
+        .not_requested("eu-north-1")
         .build();
     assert_eq!(
         outcomes(&findings(&snapshot, "net.admin-ports-world")),
-        rows(&[("not-assessed", "eu-west-3", "eu-west-3")])
+        rows(&[
+            ("not-assessed", "eu-west-3", "eu-west-3"),
+            ("not-assessed", "eu-north-1", "eu-north-1")
+        ])
     );
 }
