@@ -434,3 +434,49 @@ fn assess_of_an_export_folder_suggests_importing_it_first() {
     );
     assert!(!dir.path().join("o").exists());
 }
+
+#[test]
+fn an_instance_whose_security_group_is_not_listed_is_not_assessed_for_direct_admin() {
+    // AWS's documentation example: a running instance with a public IP whose
+    // group sg-1234567890abcdefg is in no describe-security-groups answer.
+    let Some(shared) = common::shared_dir() else {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("skipped: ../shared/cases is not beside the repository");
+        }
+        return;
+    };
+    let case = shared.join("cases/public-exports/instances-awscli-docs-imdsv1.json");
+    let export = Export::complete("eu-west-2");
+    export.call(
+        "eu-west-2",
+        "ec2/describe-instances",
+        &fs::read_to_string(case).unwrap(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = snapshot_of(export.root(), dir.path());
+    let out = dir.path().join("assessment");
+    auditpack()
+        .arg("assess")
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let findings = read_json(&out.join("findings.json"));
+    let direct = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["check_id"] == "remote.no-direct-admin" && f["resource_id"] == "i-1234567890abcdef0"
+        })
+        .unwrap();
+    assert_eq!(direct["status"], "not-assessed", "{direct}");
+    assert!(
+        direct["reason"].as_str().unwrap().contains(
+            "security group sg-1234567890abcdefg of the instance is not in describe-security-groups"
+        ),
+        "{direct}"
+    );
+}

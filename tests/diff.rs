@@ -7,8 +7,8 @@
 mod common;
 
 use common::{
-    SAMPLE_DIR, allowed_line, auditpack, bundle_entry, collect_and_seal, fixture_dir, keygen_as,
-    keygen_fingerprint, poppler, seal_export, seal_export_saying, sha256, stderr_of,
+    Export, SAMPLE_DIR, allowed_line, auditpack, bundle_entry, collect_and_seal, fixture_dir,
+    keygen_as, keygen_fingerprint, poppler, seal_export, seal_export_saying, sha256, stderr_of,
 };
 use serde_json::{Value, json};
 use std::fs;
@@ -767,4 +767,115 @@ fn report_draws_changes_only_since_the_bundle_it_records_as_previous() {
         assert!(stderr.contains("auditpack diff"), "{stderr}");
         assert!(!dir.path().join("summary.pdf").exists());
     }
+}
+
+/// `auditpack run` of the test export into `out` with the fixture's key,
+/// and `extra` options.
+fn run_into(export: &Path, out: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = auditpack();
+    cmd.args(["run", "--from-exports"])
+        .arg(export)
+        .arg("--key")
+        .arg(&fixture().key)
+        .arg("--out")
+        .arg(out)
+        .args(extra);
+    cmd
+}
+
+#[test]
+fn a_previous_bundle_cut_short_is_refused_before_anything_is_written() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let whole = fs::read(&f.q4).unwrap();
+    let cut = dir.path().join("q4-cut.zip");
+    fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let snapshot = dir.path().join("snapshot");
+    auditpack()
+        .args(["collect", "-q", "--from-exports"])
+        .arg(format!("{NEXT_DIR}/export"))
+        .arg("--out")
+        .arg(&snapshot)
+        .assert()
+        .success();
+    let bundle = dir.path().join("q1.zip");
+    let refused = |assert: assert_cmd::assert::Assert| {
+        let stderr = stderr_of(&assert.code(2));
+        assert!(
+            stderr.contains("--previous `")
+                && stderr.contains("q4-cut.zip` cannot be read as a zip archive")
+                && stderr.contains("copy the previous quarter's bundle again"),
+            "{stderr}"
+        );
+    };
+    refused(
+        auditpack()
+            .arg("bundle")
+            .arg(&snapshot)
+            .arg("--key")
+            .arg(&f.key)
+            .arg("--out")
+            .arg(&bundle)
+            .arg("--previous")
+            .arg(&cut)
+            .assert(),
+    );
+    assert!(!bundle.exists(), "nothing written");
+    let out = dir.path().join("out");
+    refused(
+        run_into(
+            Path::new(&format!("{NEXT_DIR}/export")),
+            &out,
+            &["--previous"],
+        )
+        .arg(&cut)
+        .assert(),
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn run_refuses_a_previous_bundle_it_would_replace_and_says_the_digest_it_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = Export::complete("eu-west-2");
+    let out = dir.path().join("out");
+    run_into(export.root(), &out, &["-q"]).assert().success();
+    let first = out.join("auditpack-210987654321-2026Q4.zip");
+    let before = fs::read(&first).unwrap();
+
+    // The very bundle run would write again, and one inside the snapshot
+    // folder it writes.
+    let same = run_into(export.root(), &out, &["--force", "--previous"])
+        .arg(&first)
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&same);
+    assert!(
+        stderr.contains("--force would replace a bundle of the same name"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(&first).unwrap(), before, "the bundle is untouched");
+    let inside = out.join("snapshot/kept.zip");
+    fs::copy(&first, &inside).unwrap();
+    let stderr = stderr_of(
+        &run_into(export.root(), &out, &["--force", "--previous"])
+            .arg(&inside)
+            .assert()
+            .code(2),
+    );
+    assert!(stderr.contains("which this run writes"), "{stderr}");
+
+    // Chained from another folder: the line says the digest recorded.
+    let next = dir.path().join("next");
+    let chained = run_into(export.root(), &next, &["--previous"])
+        .arg(&first)
+        .assert()
+        .success();
+    let recorded = recorded_previous(&next.join("auditpack-210987654321-2026Q4.zip"));
+    assert_eq!(recorded, sha256(&before));
+    let stderr = stderr_of(&chained);
+    assert!(
+        stderr.contains(&format!("(SHA-256 {recorded})")),
+        "{stderr}"
+    );
 }

@@ -309,6 +309,21 @@ fn output_and_error_for_the_same_call_is_refused() {
 }
 
 #[test]
+fn trusted_advisor_result_filed_under_another_check_is_refused() {
+    let export = Export::complete("eu-west-2");
+    export.call(
+        "global",
+        "support/describe-trusted-advisor-check-result/HCP4007jGY",
+        r#"{"result":{"checkId":"1iG5NDGVre","status":"ok","flaggedResources":[]}}"#,
+    );
+    refused(
+        &export,
+        "describe-trusted-advisor-check-result/HCP4007jGY.json: is named after HCP4007jGY, \
+         but its checkId is 1iG5NDGVre; rename it 1iG5NDGVre.json",
+    );
+}
+
+#[test]
 fn caller_identity_of_another_account_is_refused() {
     let export = Export::complete("eu-west-2");
     export.call(

@@ -373,6 +373,21 @@ fn live_and_exported_snapshots_of_one_account_give_identical_findings() {
     let info = read_json(&live.join("snapshot.json"));
     assert_eq!(info["source"], "live");
     assert_eq!(info["accounts"][0]["account_id"], ACCOUNT);
+
+    // The enabled regions left out are the same, each said in its own
+    // words: not exported by the script, not asked for with --region live.
+    let left_out = |snapshot: &Path, reason: &str| -> Vec<String> {
+        let info = read_json(&snapshot.join("snapshot.json"));
+        let gaps = info["accounts"][0]["regions_not_collected"]
+            .as_array()
+            .unwrap();
+        let enabled = gaps.iter().filter(|g| g["reason"] != "opt-in-region");
+        assert!(enabled.clone().all(|g| g["reason"] == reason), "{gaps:?}");
+        enabled.map(|g| g["region"].to_string()).collect()
+    };
+    let not_requested = left_out(&live, "not-requested");
+    assert!(!not_requested.is_empty());
+    assert_eq!(not_requested, left_out(&exported, "not-exported"));
 }
 
 #[test]
@@ -632,6 +647,40 @@ fn an_unknown_profile_is_named_with_the_profiles_there_are() {
 }
 
 #[test]
+fn an_unknown_profile_in_aws_profile_is_refused_as_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[profile audit]\nregion = eu-west-2\n").unwrap();
+    // With access keys in the environment too: the AWS CLI refuses the
+    // unknown profile rather than use them, and so must auditpack.
+    for keys in [false, true] {
+        let mut cmd = isolated(dir.path());
+        cmd.env("AWS_CONFIG_FILE", &config)
+            .env("AWS_PROFILE", "nosuch")
+            .args(["collect", "--out"])
+            .arg(dir.path().join("snapshot"));
+        if keys {
+            cmd.env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing")
+                // Were the profile not checked, the keys would be tried here.
+                .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+        }
+        let done = cmd.output().unwrap();
+        assert_eq!(done.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert!(
+            stderr.contains("AWS profile `nosuch` (from AWS_PROFILE) is not defined"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("profiles defined: audit; or unset AWS_PROFILE"),
+            "{stderr}"
+        );
+        assert!(!dir.path().join("snapshot").exists());
+    }
+}
+
+#[test]
 fn an_unreachable_endpoint_fails_at_once_and_says_so() {
     // A port nothing listens on: bind one, then let it go.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -657,6 +706,69 @@ fn an_unreachable_endpoint_fails_at_once_and_says_so() {
     );
     assert!(stderr.contains("Connection refused"), "{stderr}");
     assert!(stderr.contains("help: check the network"), "{stderr}");
+}
+
+/// A plain web server on loopback that answers every request with
+/// `status` and an HTML page, as an intercepting proxy or a server that is
+/// not AWS does; its address.
+fn not_aws(status: &str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let answer = {
+        let page = "<html><body><h1>Not Implemented</h1>Blocked by the web filter.</body></html>";
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{page}",
+            page.len()
+        )
+    };
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            // Read the request head (and whatever body came with it) before
+            // answering, so the client sees an answer, not a reset.
+            let mut buffer = [0u8; 65536];
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(200)));
+            let _ = stream.read(&mut buffer);
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn an_endpoint_that_answers_but_not_as_aws_is_not_blamed_on_the_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    for status in ["501 Not Implemented", "404 Not Found"] {
+        let endpoint = not_aws(status);
+        for role in [None, Some("arn:aws:iam::111122223333:role/auditpack-audit")] {
+            let mut cmd = isolated(dir.path());
+            cmd.env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing")
+                .env("AWS_ENDPOINT_URL", &endpoint)
+                .args(["collect", "--out"])
+                .arg(dir.path().join("snapshot"));
+            if let Some(role) = role {
+                cmd.args(["--role-arn", role]);
+            }
+            let done = cmd.output().unwrap();
+            assert_eq!(done.status.code(), Some(2));
+            let stderr = String::from_utf8_lossy(&done.stderr);
+            let code = &status[..3];
+            assert!(
+                stderr.contains(&format!(
+                    "{endpoint} answered HTTP {code}, but not as AWS answers"
+                )),
+                "{stderr}"
+            );
+            assert!(
+                stderr.contains("HTTPS_PROXY") && stderr.contains("AWS_ENDPOINT_URL"),
+                "{stderr}"
+            );
+            assert!(!stderr.contains("credentials may have expired"), "{stderr}");
+            assert!(!dir.path().join("snapshot").exists());
+        }
+    }
 }
 
 #[test]
@@ -892,6 +1004,35 @@ fn a_role_that_may_not_be_assumed_is_refused_in_plain_words() {
     );
     assert!(!stderr.contains("Error {"), "{stderr}");
     assert!(!live.exists());
+}
+
+#[test]
+fn a_role_arn_that_is_not_one_is_refused_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["collect", "run"] {
+        let out = dir.path().join("out");
+        let done = isolated(dir.path())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            // Were the ARN not checked first, STS would be asked here.
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .args([command, "--role-arn", "garbage", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(done.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert!(
+            stderr.contains("--role-arn `garbage` is not the ARN of an IAM role"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("arn:aws:iam::123456789012:role/NAME"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("127.0.0.1:9"), "{stderr}");
+        assert!(!out.exists(), "{command}: nothing written");
+    }
 }
 
 #[test]

@@ -62,7 +62,7 @@ impl Context<'_> {
             for gap in account
                 .regions_not_collected
                 .iter()
-                .filter(|g| g.reason == "not-exported")
+                .filter(|g| g.left_out())
             {
                 findings.push(
                     Finding::on(check, &account.account_id, &gap.region, gap.region.clone())

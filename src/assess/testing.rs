@@ -44,11 +44,21 @@ impl SnapshotBuilder {
         self
     }
 
-    /// A region the account has enabled but the snapshot does not cover.
-    pub fn not_exported(mut self, region: &str) -> Self {
+    /// A region the account has enabled but the export left out.
+    pub fn not_exported(self, region: &str) -> Self {
+        self.gap(region, RegionGap::NOT_EXPORTED)
+    }
+
+    /// A region the account has enabled but live collection was not asked
+    /// for (`--region` named others).
+    pub fn not_requested(self, region: &str) -> Self {
+        self.gap(region, RegionGap::NOT_REQUESTED)
+    }
+
+    fn gap(mut self, region: &str, reason: &str) -> Self {
         self.gaps.push(RegionGap {
             region: region.into(),
-            reason: "not-exported".into(),
+            reason: reason.into(),
         });
         self
     }

@@ -105,6 +105,7 @@ pub fn seal(evidence: &Evidence, out: &Path, replace: bool) -> Result<Written, B
         source,
     })?;
     let warnings = add_report(evidence, &previous, &mut payload, folder.path())?;
+    let recorded = evidence.previous.map(|_| previous.clone());
     let description = Description {
         name: bag_name(evidence.info),
         organisation: evidence.organisation.clone(),
@@ -119,6 +120,7 @@ pub fn seal(evidence: &Evidence, out: &Path, replace: bool) -> Result<Written, B
         replace,
     )?;
     written.warnings = warnings;
+    written.previous_sha256 = recorded;
     Ok(written)
 }
 
@@ -277,10 +279,7 @@ fn not_collected(info: &SnapshotInfo) -> String {
         .iter()
         .flat_map(|a| {
             let account = &a.account_id;
-            let enabled = a
-                .regions_not_collected
-                .iter()
-                .filter(|g| g.reason == "not-exported");
+            let enabled = a.regions_not_collected.iter().filter(|g| g.left_out());
             enabled.map(move |g| format!("{account}:{}", g.region))
         })
         .collect();

@@ -77,6 +77,9 @@ pub struct Written {
     pub signer_fingerprint: String,
     /// What the user should be told about the bundle's report.
     pub warnings: Vec<String>,
+    /// The previous bundle's SHA-256 as `bag-info.txt` records it, when the
+    /// bundle is chained to one.
+    pub previous_sha256: Option<String>,
 }
 
 /// Writes the bag of `payload` as a zip at `out`, signed with `key`.
@@ -189,6 +192,7 @@ pub fn write(
         tag_manifest_sha256: hex::encode(Sha256::digest(tag_manifest.as_bytes())),
         signer_fingerprint: fingerprint,
         warnings: Vec::new(),
+        previous_sha256: None,
     })
 }
 

@@ -72,25 +72,75 @@ impl Seal {
         Ok(date)
     }
 
-    /// Checks --previous before any work: an earlier bundle, not the one
-    /// about to be written.
+    /// Checks --previous before any work: an earlier bundle that can be
+    /// read, not the one about to be written at `out`.
     pub fn check_previous(&self, out: &Path) -> Result<()> {
-        let Some(previous) = &self.previous else {
+        let Some(previous) = self.readable_previous()? else {
             return Ok(());
+        };
+        anyhow::ensure!(
+            !same_file(previous, out),
+            "--previous `{}` is the bundle being written",
+            previous.display()
+        );
+        Ok(())
+    }
+
+    /// Checks --previous before `run` writes anything in the folder `out`:
+    /// an earlier bundle that can be read, and that the run will not
+    /// replace. It writes `out/snapshot` and `out/assessment`, and its
+    /// bundle as `out/auditpack-ACCOUNT-YYYYQn.zip`, a name known only once
+    /// the evidence is collected: with --force, any bundle of that form in
+    /// `out` may be the one replaced.
+    pub fn check_previous_in(&self, out: &Path, force: bool) -> Result<()> {
+        let Some(previous) = self.readable_previous()? else {
+            return Ok(());
+        };
+        let inside = previous
+            .canonicalize()
+            .ok()
+            .zip(out.canonicalize().ok())
+            .and_then(|(p, o)| p.strip_prefix(o).ok().map(Path::to_path_buf));
+        let Some(inside) = inside else {
+            return Ok(());
+        };
+        let mut parts = inside.components().map(|c| c.as_os_str().to_string_lossy());
+        let (first, rest) = (parts.next().unwrap_or_default(), parts.next());
+        let help = format!(
+            "help: copy the previous bundle out of `{}` first, or write this quarter to a new --out \
+             (out/2026q4, then out/2027q1)",
+            out.display()
+        );
+        if rest.is_some() && matches!(first.as_ref(), "snapshot" | "assessment") {
+            anyhow::bail!(
+                "--previous `{}` is inside `{}`, which this run writes\n{help}",
+                previous.display(),
+                out.join(first.as_ref()).display()
+            );
+        }
+        let bundle_name = first.starts_with("auditpack-") && first.ends_with(".zip");
+        anyhow::ensure!(
+            !(force && rest.is_none() && bundle_name),
+            "--previous `{}` is in --out `{}`, where this run writes its bundle as \
+             auditpack-ACCOUNT-YYYYQn.zip, and --force would replace a bundle of the same name\n{help}",
+            previous.display(),
+            out.display()
+        );
+        Ok(())
+    }
+
+    /// --previous, once it is known to be a file that reads as a zip
+    /// archive: a bundle cut short or damaged in copying cannot be chained
+    /// to, since its digest, recorded for good, would be of the damage.
+    /// One that reads but does not verify is not refused: the summary says
+    /// why it was not compared (a key replaced since is ordinary).
+    fn readable_previous(&self) -> Result<Option<&Path>> {
+        let Some(previous) = self.previous.as_deref() else {
+            return Ok(None);
         };
         anyhow::ensure!(
             previous.is_file(),
             "--previous `{}` is not a file",
-            previous.display()
-        );
-        let same = previous
-            .canonicalize()
-            .ok()
-            .zip(out.canonicalize().ok())
-            .is_some_and(|(a, b)| a == b);
-        anyhow::ensure!(
-            !same,
-            "--previous `{}` is the bundle being written",
             previous.display()
         );
         let mut magic = [0u8; 4];
@@ -103,8 +153,27 @@ impl Seal {
             "--previous `{}` is not a bundle (not a zip file)",
             previous.display()
         );
-        Ok(())
+        let file = std::fs::File::open(previous)
+            .with_context(|| format!("cannot read --previous `{}`", previous.display()))?;
+        if let Err(e) = zip::ZipArchive::new(std::io::BufReader::new(file)) {
+            anyhow::bail!(
+                "--previous `{}` cannot be read as a zip archive ({e}): it was cut short or damaged, \
+                 and its digest would chain this bundle to the damage\n\
+                 help: copy the previous quarter's bundle again from where it is kept, and check \
+                 it with `auditpack verify`",
+                previous.display()
+            );
+        }
+        Ok(Some(previous))
     }
+}
+
+/// Whether two paths name one file (both exist and resolve alike).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a.canonicalize()
+        .ok()
+        .zip(b.canonicalize().ok())
+        .is_some_and(|(a, b)| a == b)
 }
 
 impl Seal {
@@ -133,18 +202,17 @@ impl Seal {
         }
     }
 
-    /// Says which bundle this one is chained to, by the digest recorded.
-    pub fn report_chain(&self, global: Global) {
-        let Some(previous) = &self.previous else {
+    /// Says which bundle `written` is chained to, by the digest its
+    /// `bag-info.txt` records (read before sealing, not from the file now).
+    pub fn report_chain(&self, written: &Written, global: Global) {
+        let (Some(previous), Some(digest)) = (&self.previous, &written.previous_sha256) else {
             return;
         };
-        if let Ok(digest) = bundle::digest_file(previous) {
-            output::status(
-                global,
-                "Chained",
-                &format!("to {} (SHA-256 {digest})", previous.display()),
-            );
-        }
+        output::status(
+            global,
+            "Chained",
+            &format!("to {} (SHA-256 {digest})", previous.display()),
+        );
     }
 }
 
@@ -234,7 +302,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
     };
     let written = seal(&evidence, &args.out, args.force)?;
     report(&written, &public_key_hint(&args.key), global);
-    args.seal.report_chain(global);
+    args.seal.report_chain(&written, global);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -49,7 +49,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         .map(|k| super::private_key("--key", k))
         .transpose()?;
     let date = args.seal.date()?;
-    args.seal.check_previous(&args.out)?;
+    args.seal.check_previous_in(&args.out, args.verdict.force)?;
     let assessment_out = args.out.join("assessment");
     if assessment_out.exists() && !args.verdict.force {
         anyhow::bail!(
@@ -99,9 +99,10 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         date,
     };
     let out = args.out.join(format!("{}.zip", bag_name(&snapshot.info)));
+    args.seal.check_previous(&out)?;
     let written = seal(&evidence, &out, args.verdict.force)?;
     report(&written, &public_key_hint(&key_path), global);
-    args.seal.report_chain(global);
+    args.seal.report_chain(&written, global);
     if demo {
         // Said even under -q: a demo signature must never pass unnoticed.
         output::warning(

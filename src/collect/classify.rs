@@ -182,6 +182,18 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_that_is_not_aws_is_an_error_not_a_denial() {
+        // The AWS CLI names the HTTP status where a proxy's page carried no
+        // AWS error; live collection says so in its own words.
+        for text in [
+            "An error occurred (403) when calling the DescribeInstances operation: Forbidden",
+            "The DescribeInstances call failed: HTTP 403, with no AWS error in the answer",
+        ] {
+            assert_eq!(status(text), CallStatus::Error, "{text}");
+        }
+    }
+
+    #[test]
     fn missing_credential_report_is_not_found() {
         assert_eq!(
             status(

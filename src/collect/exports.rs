@@ -94,6 +94,7 @@ pub(crate) fn import_as(
         })?;
     let mut calls = read_calls(root, &scan.found, &staged, &mut scan.problems)?;
     check_accounts(root, &calls, &mut scan.problems);
+    check_resources(root, &calls, &mut scan.problems);
     check_regions(root, &scan.accounts, &calls, &mut scan.problems);
     check_documents(root, &calls, &mut scan.problems);
     if !scan.problems.is_empty() {
@@ -657,6 +658,28 @@ fn check_accounts(root: &Path, calls: &[Call], problems: &mut Vec<FileProblem>) 
     }
 }
 
+/// A per-resource answer that names its own resource (a Trusted Advisor
+/// result its check, an Artifact record its report) must name the one its
+/// file is named after: the file name is what the snapshot files it under,
+/// and what the checks look it up by.
+fn check_resources(root: &Path, calls: &[Call], problems: &mut Vec<FileProblem>) {
+    for call in calls {
+        let (Some(named), Some(document)) = (&call.found.resource, &call.document) else {
+            continue;
+        };
+        match document.own_resource() {
+            Some((member, inside)) if inside != named => problems.push(FileProblem {
+                path: root.join(&call.found.relative),
+                problem: format!(
+                    "is named after {named}, but its {member} is {inside}; rename it \
+                     {inside}.json if it is that one's answer, or export {named} again"
+                ),
+            }),
+            _ => {}
+        }
+    }
+}
+
 /// Turns `.error` files into statuses, now that every account's opt-in
 /// regions are known.
 fn classify_failures(calls: &mut [Call]) {
@@ -721,7 +744,7 @@ fn describe(
                 expected_calls(account, scope, op, &mine, notes, &mut entries);
             }
         }
-        let gaps = region_gaps(&mine, regions);
+        let gaps = region_gaps(&mine, regions, source);
         for gap in &gaps {
             entries.push(gap_entry(account, gap, source));
         }
@@ -905,8 +928,10 @@ fn missing(account: &str, scope: &str, op: &Operation, resource: Option<String>)
     }
 }
 
-/// Regions the account has but the export does not cover.
-fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>) -> Vec<RegionGap> {
+/// Regions the account has but the snapshot does not cover. An enabled one
+/// was left out of an export, or, collecting live, not named with
+/// `--region` (live collection covers every enabled region otherwise).
+fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>, source: Source) -> Vec<RegionGap> {
     let Some(regions) = calls.iter().find_map(|c| match &c.document {
         Some(Document::Regions(r)) => Some(r),
         _ => None,
@@ -920,10 +945,10 @@ fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>) -> Vec<RegionGap> 
         .filter(|(name, _)| !collected.contains(name))
         .map(|(region, enabled)| RegionGap {
             region,
-            reason: if enabled {
-                "not-exported"
-            } else {
-                "opt-in-region"
+            reason: match (enabled, source) {
+                (false, _) => RegionGap::OPT_IN_REGION,
+                (true, Source::Exports) => RegionGap::NOT_EXPORTED,
+                (true, Source::Live) => RegionGap::NOT_REQUESTED,
             }
             .into(),
         })
@@ -935,7 +960,7 @@ fn region_gaps(calls: &[&Call], collected: &BTreeSet<String>) -> Vec<RegionGap> 
 
 fn gap_entry(account: &str, gap: &RegionGap, source: Source) -> LogEntry {
     let (status, detail) = match (gap.reason.as_str(), source) {
-        ("opt-in-region", _) => (
+        (RegionGap::OPT_IN_REGION, _) => (
             CallStatus::OptInRegion,
             "an opt-in region this account has not enabled",
         ),

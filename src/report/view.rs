@@ -476,19 +476,19 @@ fn region_gaps(inputs: &Inputs) -> Value {
         .iter()
         .filter(|a| !a.regions_not_collected.is_empty())
         .map(|a| {
-            let with = |reason: &str| {
+            let with = |left_out: bool| {
                 let list: Vec<&str> = a
                     .regions_not_collected
                     .iter()
-                    .filter(|g| g.reason == reason)
+                    .filter(|g| g.left_out() == left_out)
                     .map(|g| g.region.as_str())
                     .collect();
                 list.join(", ")
             };
             json!({
                 "account": a.account_id,
-                "not_exported": with("not-exported"),
-                "opt_in": with("opt-in-region"),
+                "left_out": with(true),
+                "opt_in": with(false),
             })
         })
         .collect()

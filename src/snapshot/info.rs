@@ -76,7 +76,25 @@ pub struct AccountScope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionGap {
     pub region: String,
-    /// `not-exported` (enabled, but the export did not include it) or
-    /// `opt-in-region` (an opt-in region the account has not enabled).
+    /// [`RegionGap::NOT_EXPORTED`], [`RegionGap::NOT_REQUESTED`] or
+    /// [`RegionGap::OPT_IN_REGION`].
     pub reason: String,
+}
+
+impl RegionGap {
+    /// Enabled for the account, but the export did not include it.
+    pub const NOT_EXPORTED: &str = "not-exported";
+    /// Enabled for the account, but not collected live: the user named
+    /// other regions with `--region`.
+    pub const NOT_REQUESTED: &str = "not-requested";
+    /// An opt-in region the account has not enabled: it holds nothing.
+    pub const OPT_IN_REGION: &str = "opt-in-region";
+
+    /// Whether the region is enabled for the account and was left out, so
+    /// that it may hold resources nobody has seen: its regional checks are
+    /// not assessed. Anything but an opt-in region not enabled counts, so
+    /// that a reason this build does not know is never taken for "empty".
+    pub fn left_out(&self) -> bool {
+        self.reason != Self::OPT_IN_REGION
+    }
 }

@@ -111,9 +111,15 @@ fn no_direct_admin(ctx: &Context) -> Vec<Finding> {
             let file = groups.file().unwrap_or_default();
             let instance_id = instance.instance_id.as_deref().unwrap_or_default();
             let mut open = BTreeSet::new();
+            let mut unseen = Vec::new();
             let mut builder = builder;
-            for group_id in group_ids(instance) {
+            let used = group_ids(instance);
+            if used.is_empty() {
+                unseen.push("describe-instances lists no security group for the instance".into());
+            }
+            for group_id in used {
                 let Some(&(index, group)) = by_id.get(group_id) else {
+                    unseen.push(missing_group(group_id, &groups));
                     continue;
                 };
                 let (ports, sources) = world_open_ports(group, &ADMIN_PORTS);
@@ -125,18 +131,41 @@ fn no_direct_admin(ctx: &Context) -> Vec<Finding> {
                     open.extend(pairs);
                 }
             }
-            judge_reach(builder, instance, instance_id, &open)
+            if !unseen.is_empty() {
+                builder = builder.evidence(file, "/SecurityGroups");
+            }
+            judge_reach(builder, instance, instance_id, &open, &unseen)
         })
     })
 }
 
+/// Why a group the instance uses cannot be read: `describe-security-groups`
+/// does not list it (a group deleted or an export of another moment), or
+/// lists only its first page.
+fn missing_group(group_id: &str, groups: &Answer<'_, SecurityGroups>) -> String {
+    match groups {
+        Answer::Partial { .. } => {
+            format!(
+                "security group {group_id} of the instance is not in the first page of describe-security-groups"
+            )
+        }
+        _ => {
+            format!("security group {group_id} of the instance is not in describe-security-groups")
+        }
+    }
+}
+
 /// An instance is reachable directly when an open rule's address family
-/// matches an address the instance has on the internet.
+/// matches an address the instance has on the internet. `unseen` says why
+/// some of its groups cannot be read: an open rule among those read still
+/// fails the instance, and an instance without a public address is still
+/// out of reach, but nothing else can pass on groups nobody has seen.
 fn judge_reach(
     builder: FindingBuilder,
     instance: &Instance,
     id: &str,
     open: &BTreeSet<(u16, String)>,
+    unseen: &[String],
 ) -> Finding {
     let v4 = public_ip(instance);
     let has_v6 = instance
@@ -163,7 +192,16 @@ fn judge_reach(
             reachable.join(", ")
         ));
     }
-    if open.is_empty() {
+    let unseen = unseen.join("; ");
+    if !unseen.is_empty() && (v4.is_some() || has_v6) {
+        return builder.not_assessed(format!(
+            "{unseen}: whether the instance's public address admits an administration port \
+             is unknown"
+        ));
+    }
+    if open.is_empty() && !unseen.is_empty() {
+        builder.pass(format!("the instance has no public address ({unseen})"))
+    } else if open.is_empty() {
         builder
             .pass("no security group of the instance opens an administration port to the internet")
     } else {
@@ -220,6 +258,107 @@ mod tests {
             found[1].reason.contains("no public address"),
             "{}",
             found[1].reason
+        );
+    }
+
+    /// Instances using a group that the groups listing does not hold: one
+    /// with a public IPv4 address, one with an IPv6 address, one with
+    /// neither, and one whose other group opens SSH to the world.
+    const USING_UNLISTED: &str = r#"{"Reservations":[{"Instances":[
+        {"InstanceId":"i-1","State":{"Name":"running"},"PublicIpAddress":"198.51.100.9","SecurityGroups":[{"GroupId":"sg-gone"}]},
+        {"InstanceId":"i-2","State":{"Name":"running"},"NetworkInterfaces":[{"Ipv6Addresses":[{"Ipv6Address":"2001:db8::1"}],"Groups":[{"GroupId":"sg-gone"}]}]},
+        {"InstanceId":"i-3","State":{"Name":"running"},"SecurityGroups":[{"GroupId":"sg-gone"}]},
+        {"InstanceId":"i-4","State":{"Name":"running"},"PublicIpAddress":"198.51.100.10","SecurityGroups":[{"GroupId":"sg-gone"},{"GroupId":"sg-ssh"}]}]}]}"#;
+
+    #[test]
+    fn a_group_missing_from_the_listing_proves_nothing_about_a_public_instance() {
+        let snapshot = SnapshotBuilder::new()
+            .call(REGION, "ec2/describe-instances", USING_UNLISTED)
+            .call(REGION, "ec2/describe-security-groups", GROUPS)
+            .build();
+        let found = findings(&snapshot, "remote.no-direct-admin");
+        assert_eq!(
+            statuses(&found),
+            [
+                ("i-1".into(), Status::NotAssessed),
+                ("i-2".into(), Status::NotAssessed),
+                ("i-3".into(), Status::Pass),
+                ("i-4".into(), Status::Fail),
+            ]
+        );
+        assert!(
+            found[0].reason.starts_with(
+                "security group sg-gone of the instance is not in describe-security-groups"
+            ),
+            "{}",
+            found[0].reason
+        );
+        assert!(
+            found[2]
+                .reason
+                .starts_with("the instance has no public address"),
+            "{}",
+            found[2].reason
+        );
+    }
+
+    #[test]
+    fn a_group_beyond_the_first_page_or_no_group_at_all_is_not_assessed() {
+        let partial = SnapshotBuilder::new()
+            .call(REGION, "ec2/describe-instances", USING_UNLISTED)
+            .partial(REGION, "ec2/describe-security-groups", GROUPS)
+            .build();
+        let found = findings(&partial, "remote.no-direct-admin");
+        assert_eq!(found[0].status, Status::NotAssessed);
+        assert!(
+            found[0]
+                .reason
+                .contains("not in the first page of describe-security-groups"),
+            "{}",
+            found[0].reason
+        );
+
+        let no_group = r#"{"Reservations":[{"Instances":[
+            {"InstanceId":"i-1","State":{"Name":"running"},"PublicIpAddress":"198.51.100.9"}]}]}"#;
+        let snapshot = SnapshotBuilder::new()
+            .call(REGION, "ec2/describe-instances", no_group)
+            .call(REGION, "ec2/describe-security-groups", GROUPS)
+            .build();
+        let found = findings(&snapshot, "remote.no-direct-admin");
+        assert_eq!(statuses(&found), [("i-1".into(), Status::NotAssessed)]);
+        assert!(
+            found[0].reason.contains("lists no security group"),
+            "{}",
+            found[0].reason
+        );
+    }
+
+    #[test]
+    fn case_instance_whose_group_is_not_listed_is_not_assessed() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/cases/public-exports/instances-awscli-docs-imdsv1.json");
+        let Ok(json) = std::fs::read_to_string(&path) else {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("skipped: {} is not present", path.display());
+            }
+            return;
+        };
+        let snapshot = SnapshotBuilder::new()
+            .call(REGION, "ec2/describe-instances", &json)
+            .call(REGION, "ec2/describe-security-groups", GROUPS)
+            .build();
+        let found = findings(&snapshot, "remote.no-direct-admin");
+        assert_eq!(
+            statuses(&found),
+            [("i-1234567890abcdef0".into(), Status::NotAssessed)]
+        );
+        assert!(
+            found[0].reason.contains(
+                "security group sg-1234567890abcdefg of the instance is not in describe-security-groups"
+            ),
+            "{}",
+            found[0].reason
         );
     }
 

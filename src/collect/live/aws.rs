@@ -59,8 +59,8 @@ pub struct Connected {
 
 /// Loads the SDK configuration and checks that credentials resolve.
 pub async fn connect(access: &Access) -> Result<Connected, LiveError> {
-    if let Some(profile) = &access.profile {
-        check_profile(profile).await?;
+    if let Some((profile, named_by)) = named_profile(access) {
+        check_profile(&profile, named_by).await?;
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client())
@@ -174,10 +174,41 @@ fn sts_refusal(err: &(dyn std::error::Error + 'static)) -> Option<String> {
     None
 }
 
-/// A profile named on the command line must exist in the shared
-/// configuration files; the SDK would otherwise fall back to other
-/// credentials without a word.
-async fn check_profile(profile: &str) -> Result<(), LiveError> {
+/// The HTTP status of an answer to AssumeRole that carried no AWS error
+/// (a proxy's page, a server that is not AWS), from deep in the credential
+/// provider's error: no refusal of the role at all.
+fn not_aws_answer(err: &(dyn std::error::Error + 'static)) -> Option<u16> {
+    use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if let Some(sdk) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
+            let status = sdk.raw_response().map(|r| r.status().as_u16());
+            return status.filter(|_| sdk.code().is_none());
+        }
+        cause = e.source();
+    }
+    None
+}
+
+/// The profile the user named, and how: `--profile`, or else
+/// `AWS_PROFILE`, which the SDK reads as the AWS CLI does. The AWS CLI
+/// requires a profile named either way to exist, `default` included.
+fn named_profile(access: &Access) -> Option<(String, &'static str)> {
+    if let Some(profile) = &access.profile {
+        return Some((profile.clone(), "--profile"));
+    }
+    let profile = std::env::var("AWS_PROFILE").ok()?;
+    let profile = profile.trim();
+    (!profile.is_empty()).then(|| (profile.to_string(), "AWS_PROFILE"))
+}
+
+/// A profile the user named must exist in the shared configuration files,
+/// as the AWS CLI requires; the SDK would otherwise fall back to other
+/// credentials (access keys in the environment, an instance role) without
+/// a word.
+async fn check_profile(profile: &str, named_by: &'static str) -> Result<(), LiveError> {
     use aws_runtime::env_config::file::EnvConfigFiles;
     use aws_types::os_shim_internal::{Env, Fs};
     let profiles =
@@ -185,12 +216,14 @@ async fn check_profile(profile: &str) -> Result<(), LiveError> {
             .await
             .map_err(|err| LiveError::Profile {
                 profile: profile.to_string(),
+                named_by,
                 problem: super::call::chain(&err),
                 known: Vec::new(),
             })?;
     if profiles.get_profile(profile).is_none() {
         return Err(LiveError::Profile {
             profile: profile.to_string(),
+            named_by,
             problem: "is not defined in the AWS configuration files".into(),
             known: profiles.profiles().map(str::to_string).collect(),
         });
@@ -217,6 +250,10 @@ async fn check_credentials(config: &SdkConfig, access: &Access) -> Result<(), Li
                 (CredentialsError::CredentialsNotLoaded(_), _) => {
                     Err(LiveError::NoCredentials(text))
                 }
+                (_, Some(_)) if let Some(status) = not_aws_answer(&err) => Err(LiveError::NotAws {
+                    endpoint: super::endpoint_of(config),
+                    status,
+                }),
                 (_, Some(role)) => Err(LiveError::AssumeRole {
                     role: role.clone(),
                     problem: sts_refusal(&err).unwrap_or(text),

@@ -81,6 +81,17 @@ impl Failure {
         }
     }
 
+    /// The HTTP status of an answer that carried no AWS error at all: a
+    /// page from an intercepting proxy, or a server that is not AWS (a
+    /// wrong `AWS_ENDPOINT_URL`). AWS always names its errors, so such an
+    /// answer says nothing about the credentials.
+    pub fn not_aws(&self) -> Option<u16> {
+        match (&self.code, self.http_status) {
+            (None, Some(status)) => Some(status),
+            _ => None,
+        }
+    }
+
     pub fn is_throttling(&self) -> bool {
         self.code
             .as_deref()

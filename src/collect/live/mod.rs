@@ -99,9 +99,14 @@ pub enum LiveError {
     #[error("no AWS credentials could be found: {0}")]
     NoCredentials(String),
 
-    #[error("AWS profile `{profile}` {problem}")]
+    #[error(
+        "AWS profile `{profile}`{} {problem}",
+        if *.named_by == "AWS_PROFILE" { " (from AWS_PROFILE)" } else { "" }
+    )]
     Profile {
         profile: String,
+        /// `--profile` or `AWS_PROFILE`.
+        named_by: &'static str,
         problem: String,
         known: Vec<String>,
     },
@@ -111,6 +116,9 @@ pub enum LiveError {
 
     #[error("AWS did not answer at {endpoint}: {problem}")]
     Unreachable { endpoint: String, problem: String },
+
+    #[error("{endpoint} answered HTTP {status}, but not as AWS answers: it sent no AWS error")]
+    NotAws { endpoint: String, status: u16 },
 
     #[error("AWS refused the credentials: {0}")]
     Refused(String),
@@ -123,6 +131,9 @@ pub enum LiveError {
 
     #[error("`{0}` is not an Audit Manager assessment ID")]
     BadAssessment(String),
+
+    #[error("--role-arn `{0}` is not the ARN of an IAM role")]
+    BadRoleArn(String),
 
     #[error("{0} is not a region AWS lists for account {1}")]
     UnknownRegions(String, String),
@@ -148,11 +159,18 @@ impl LiveError {
                  scripts/export-aws-cli.sh in CloudShell and pass --from-exports"
                     .into(),
             ),
-            LiveError::Profile { known, .. } if known.is_empty() => Some(
-                "check the name with `aws configure list-profiles`, or leave out --profile".into(),
-            ),
-            LiveError::Profile { known, .. } => {
-                Some(format!("profiles defined: {}", known.join(", ")))
+            LiveError::Profile {
+                known, named_by, ..
+            } => {
+                let leave_out = match *named_by {
+                    "AWS_PROFILE" => "unset AWS_PROFILE",
+                    _ => "leave out --profile",
+                };
+                Some(if known.is_empty() {
+                    format!("check the name with `aws configure list-profiles`, or {leave_out}")
+                } else {
+                    format!("profiles defined: {}; or {leave_out}", known.join(", "))
+                })
             }
             LiveError::AssumeRole { .. } => Some(
                 "check the role ARN, that the role trusts these credentials, and the \
@@ -162,6 +180,12 @@ impl LiveError {
             LiveError::Unreachable { .. } => Some(
                 "check the network (and HTTPS_PROXY, where one is needed); AWS_ENDPOINT_URL, \
                  where set, must point at a running endpoint"
+                    .into(),
+            ),
+            LiveError::NotAws { .. } => Some(
+                "something other than AWS answered: an intercepting proxy (check HTTPS_PROXY \
+                 and NO_PROXY, or the network's web filter) or a wrong AWS_ENDPOINT_URL (unset \
+                 it, or point it at a running AWS endpoint); the credentials were not checked"
                     .into(),
             ),
             LiveError::Refused(_) => Some(
@@ -178,6 +202,12 @@ impl LiveError {
             LiveError::BadAssessment(_) => Some(
                 "assessment IDs look like `a1f3c5e7-2b4d-4f60-8a1c-3e5f7a9b0c2d`; \
                  `aws auditmanager list-assessments` lists them"
+                    .into(),
+            ),
+            LiveError::BadRoleArn(_) => Some(
+                "a role ARN has the form arn:aws:iam::123456789012:role/NAME (or \
+                 role/PATH/NAME; partition aws, aws-us-gov or aws-cn); the role's page in \
+                 the IAM console shows it"
                     .into(),
             ),
             LiveError::UnknownRegions(..) => Some(
@@ -210,6 +240,11 @@ pub fn collect(options: &LiveOptions, progress: &dyn Progress) -> Result<Collect
     {
         return Err(LiveError::BadAssessment(bad.clone()));
     }
+    if let Some(arn) = &options.access.role_arn
+        && !is_role_arn(arn)
+    {
+        return Err(LiveError::BadRoleArn(arn.clone()));
+    }
     if options.out.exists() && !options.replace {
         return Err(CollectError::OutputExists(options.out.clone()).into());
     }
@@ -232,6 +267,33 @@ fn is_uuid(text: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// An IAM role's ARN: `arn:PARTITION:iam::ACCOUNT:role/NAME`, in the
+/// commercial, GovCloud or China partition, IAM being global (no region),
+/// with a 12-digit account and a role name after an optional path
+/// (`role/ops/audit`). Role names are 1 to 64 letters, digits and
+/// `+=,.@_-`; path parts are printable ASCII.
+fn is_role_arn(text: &str) -> bool {
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let ["arn", partition, "iam", "", account, resource] = parts.as_slice() else {
+        return false;
+    };
+    let Some(path_and_name) = resource.strip_prefix("role/") else {
+        return false;
+    };
+    let mut segments: Vec<&str> = path_and_name.split('/').collect();
+    let name = segments.pop().unwrap_or_default();
+    let path_ok = segments
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_graphic()));
+    matches!(*partition, "aws" | "aws-us-gov" | "aws-cn")
+        && exports::is_account_id(account)
+        && path_ok
+        && (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
 }
 
 /// One AWS call's answer or failure, and what it took.
@@ -554,7 +616,13 @@ async fn identify(caller: &Caller, home: &SdkConfig) -> Result<(Record, String),
             endpoint: endpoint_of(home),
             problem: failure.message.clone(),
         }),
-        Err(failure) => Err(LiveError::Refused(failure.cli_text("get-caller-identity"))),
+        Err(failure) => match failure.not_aws() {
+            Some(status) => Err(LiveError::NotAws {
+                endpoint: endpoint_of(home),
+                status,
+            }),
+            None => Err(LiveError::Refused(failure.cli_text("get-caller-identity"))),
+        },
     }
 }
 
@@ -740,6 +808,35 @@ mod tests {
         ] {
             assert!(!is_uuid(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn role_arns_are_iam_roles_of_a_known_partition() {
+        for good in [
+            "arn:aws:iam::111122223333:role/auditpack-audit",
+            "arn:aws-us-gov:iam::111122223333:role/ops/security/Audit.Role@2026",
+            "arn:aws-cn:iam::111122223333:role/a",
+        ] {
+            assert!(is_role_arn(good), "{good}");
+        }
+        for bad in [
+            "garbage",
+            "",
+            "arn:aws:iam::111122223333:role/",
+            "arn:aws:iam::111122223333:user/alice",
+            "arn:aws:iam::11112222333:role/audit",
+            "arn:aws:iam:eu-west-2:111122223333:role/audit",
+            "arn:aws:sts::111122223333:role/audit",
+            "arn:aws-mars:iam::111122223333:role/audit",
+            "arn:aws:iam::111122223333:role//audit",
+            "arn:aws:iam::111122223333:role/audit role",
+            "arn:aws:iam::111122223333:role/ops/",
+            "111122223333:role/audit",
+        ] {
+            assert!(!is_role_arn(bad), "{bad}");
+        }
+        let long = format!("arn:aws:iam::111122223333:role/{}", "r".repeat(65));
+        assert!(!is_role_arn(&long));
     }
 
     #[test]

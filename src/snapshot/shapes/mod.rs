@@ -239,6 +239,13 @@ pub(crate) trait Facts {
     fn document_sha256(&self) -> Option<&str> {
         None
     }
+
+    /// The resource a per-resource answer names itself, where it does, and
+    /// the member that names it (a Trusted Advisor result's `checkId`): it
+    /// must be the resource its file is named after.
+    fn own_resource(&self) -> Option<(&'static str, &str)> {
+        None
+    }
 }
 
 impl Document {
@@ -265,6 +272,12 @@ impl Document {
     /// The SHA-256 this answer records of the document stored beside it.
     pub fn document_sha256(&self) -> Option<&str> {
         self.facts().document_sha256()
+    }
+
+    /// The resource a per-resource answer names itself, and the member
+    /// naming it, where it does.
+    pub fn own_resource(&self) -> Option<(&'static str, &str)> {
+        self.facts().own_resource()
     }
 }
 

@@ -89,6 +89,10 @@ impl Facts for TrustedAdvisorCheckResultOutput {
     fn resource_count(&self) -> Option<usize> {
         self.result.as_ref().map(|r| r.flagged_resources.len())
     }
+    fn own_resource(&self) -> Option<(&'static str, &str)> {
+        let id = self.result.as_ref()?.check_id.as_deref()?;
+        Some(("checkId", id))
+    }
 }
 
 /// `aws artifact list-reports`.
@@ -151,6 +155,9 @@ pub struct ArtifactDownload {
 impl Facts for ArtifactDownload {
     fn document_sha256(&self) -> Option<&str> {
         self.sha256.as_deref()
+    }
+    fn own_resource(&self) -> Option<(&'static str, &str)> {
+        Some(("reportId", self.report_id.as_deref()?))
     }
 }
 

@@ -8,6 +8,7 @@ use super::rules::{WorldRule, exposure, protocol_name, world_rules};
 use super::{ADMIN_PORTS, DATABASE_PORTS};
 use crate::assess::context::Context;
 use crate::assess::finding::{Finding, FindingBuilder, pointer};
+use crate::snapshot::read::Answer;
 use crate::snapshot::shapes::{Instances, SecurityGroup, SecurityGroups};
 use crate::words;
 use std::collections::BTreeSet;
@@ -119,7 +120,8 @@ fn each_group(
 ) -> Vec<Finding> {
     ctx.each_listed(id, account, region, |groups: &SecurityGroups, file| {
         let instances = ctx.snapshot.answer::<Instances>(account, region);
-        let users = instances.value().map(GroupUsers::of);
+        let complete = matches!(instances, Answer::Complete { .. });
+        let users = instances.value().map(|list| GroupUsers::of(list, complete));
         groups
             .security_groups
             .iter()

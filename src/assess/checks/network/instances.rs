@@ -9,17 +9,20 @@ use std::collections::{BTreeSet, HashMap};
 /// per region so that judging a group does not scan every instance.
 pub struct GroupUsers<'a> {
     by_group: HashMap<&'a str, Vec<&'a Instance>>,
+    /// Whether `describe-instances` answered in full: from its first page
+    /// alone, a group used by no instance seen may still be in use.
+    complete: bool,
 }
 
 impl<'a> GroupUsers<'a> {
-    pub fn of(instances: &'a Instances) -> GroupUsers<'a> {
+    pub fn of(instances: &'a Instances, complete: bool) -> GroupUsers<'a> {
         let mut by_group: HashMap<&str, Vec<&Instance>> = HashMap::new();
         for instance in instances.iter() {
             for group in group_ids(instance) {
                 by_group.entry(group).or_default().push(instance);
             }
         }
-        GroupUsers { by_group }
+        GroupUsers { by_group, complete }
     }
 
     pub fn of_group(&self, group_id: &str) -> &[&'a Instance] {
@@ -49,12 +52,24 @@ pub(super) fn attachment(group: &SecurityGroup, users: Option<&GroupUsers>) -> S
         return "which instances use the group is unknown (describe-instances unavailable)".into();
     };
     let group_id = group.group_id.as_deref().unwrap_or_default();
+    let complete = users.complete;
     let users = users.of_group(group_id);
-    if users.is_empty() {
-        return "attached to no instance".into();
+    match (users.is_empty(), complete) {
+        (true, true) => return "attached to no instance".into(),
+        (true, false) => {
+            return "attached to no instance on the first page of describe-instances \
+                    (the rest is not in the snapshot)"
+                .into();
+        }
+        _ => {}
     }
     let described: Vec<String> = users.iter().map(|i| describe_instance(i)).collect();
-    format!("attached to {}", described.join(", "))
+    let rest = if complete {
+        ""
+    } else {
+        ", and perhaps to instances beyond the first page of describe-instances"
+    };
+    format!("attached to {}{rest}", described.join(", "))
 }
 
 fn describe_instance(instance: &Instance) -> String {

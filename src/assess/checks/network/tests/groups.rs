@@ -95,6 +95,35 @@ fn the_finding_says_a_running_instance_with_a_public_ip_is_reachable() {
 }
 
 #[test]
+fn instances_listed_in_part_do_not_show_a_group_unused() {
+    let groups = format!(
+        r#"{{"SecurityGroups":[{{"GroupId":"sg-1","GroupName":"ssh","IpPermissions":[{{"IpProtocol":"tcp","FromPort":22,"ToPort":22,{WORLD4}}}]}},
+                                  {{"GroupId":"sg-2","GroupName":"spare","IpPermissions":[{{"IpProtocol":"tcp","FromPort":22,"ToPort":22,{WORLD4}}}]}}]}}"#
+    );
+    let instances = r#"{"Reservations":[{"Instances":[{"InstanceId":"i-1","State":{"Name":"running"},
+            "SecurityGroups":[{"GroupId":"sg-1"}]}]}],"NextToken":"t"}"#;
+    let snapshot = SnapshotBuilder::new()
+        .call(REGION, "ec2/describe-security-groups", &groups)
+        .partial(REGION, "ec2/describe-instances", instances)
+        .build();
+    let found = findings(&snapshot, "net.admin-ports-world");
+    assert!(
+        found[0].reason.ends_with(
+            "without a public IP, and perhaps to instances beyond the first page of describe-instances"
+        ),
+        "{}",
+        found[0].reason
+    );
+    assert!(
+        found[1].reason.ends_with(
+            "attached to no instance on the first page of describe-instances (the rest is not in the snapshot)"
+        ),
+        "{}",
+        found[1].reason
+    );
+}
+
+#[test]
 fn groups_unavailable_or_cut_short_are_not_assessed() {
     let denied = SnapshotBuilder::new()
         .failed(
@@ -126,7 +155,7 @@ fn groups_unavailable_or_cut_short_are_not_assessed() {
 }
 
 #[test]
-fn regions_not_exported_are_not_assessed() {
+fn regions_not_exported_or_not_requested_are_not_assessed() {
     let snapshot = SnapshotBuilder::new()
         .call(
             REGION,
@@ -134,9 +163,13 @@ fn regions_not_exported_are_not_assessed() {
             r#"{"SecurityGroups":[]}"#,
         )
         .not_exported("eu-west-3")
+        .not_requested("eu-north-1")
         .build();
     assert_eq!(
         outcomes(&findings(&snapshot, "net.admin-ports-world")),
-        rows(&[("not-assessed", "eu-west-3", "eu-west-3")])
+        rows(&[
+            ("not-assessed", "eu-west-3", "eu-west-3"),
+            ("not-assessed", "eu-north-1", "eu-north-1")
+        ])
     );
 }
