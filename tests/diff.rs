@@ -851,7 +851,7 @@ fn run_refuses_a_previous_bundle_it_would_replace_and_says_the_digest_it_records
         .code(2);
     let stderr = stderr_of(&same);
     assert!(
-        stderr.contains("--force would replace a bundle of the same name"),
+        stderr.contains("is the bundle being written, which would replace it"),
         "{stderr}"
     );
     assert_eq!(fs::read(&first).unwrap(), before, "the bundle is untouched");

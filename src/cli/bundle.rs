@@ -80,19 +80,20 @@ impl Seal {
         };
         anyhow::ensure!(
             !same_file(previous, out),
-            "--previous `{}` is the bundle being written",
+            "--previous `{}` is the bundle being written, which would replace it\nhelp: copy \
+             the previous bundle elsewhere first, or write this quarter to a new --out",
             previous.display()
         );
         Ok(())
     }
 
     /// Checks --previous before `run` writes anything in the folder `out`:
-    /// an earlier bundle that can be read, and that the run will not
-    /// replace. It writes `out/snapshot` and `out/assessment`, and its
-    /// bundle as `out/auditpack-ACCOUNT-YYYYQn.zip`, a name known only once
-    /// the evidence is collected: with --force, any bundle of that form in
-    /// `out` may be the one replaced.
-    pub fn check_previous_in(&self, out: &Path, force: bool) -> Result<()> {
+    /// an earlier bundle that can be read, and not inside the snapshot or
+    /// assessment folders the run replaces. Its bundle's name,
+    /// `out/auditpack-ACCOUNT-YYYYQn.zip`, is known only once the evidence
+    /// is collected; [`Seal::check_previous`] refuses then, before sealing,
+    /// a --previous that is that very file.
+    pub fn check_previous_in(&self, out: &Path) -> Result<()> {
         let Some(previous) = self.readable_previous()? else {
             return Ok(());
         };
@@ -106,26 +107,16 @@ impl Seal {
         };
         let mut parts = inside.components().map(|c| c.as_os_str().to_string_lossy());
         let (first, rest) = (parts.next().unwrap_or_default(), parts.next());
-        let help = format!(
-            "help: copy the previous bundle out of `{}` first, or write this quarter to a new --out \
-             (out/2026q4, then out/2027q1)",
-            out.display()
-        );
         if rest.is_some() && matches!(first.as_ref(), "snapshot" | "assessment") {
             anyhow::bail!(
-                "--previous `{}` is inside `{}`, which this run writes\n{help}",
+                "--previous `{}` is inside `{}`, which this run writes\nhelp: copy the previous \
+                 bundle out of `{}` first, or write this quarter to a new --out (out/2026q4, then \
+                 out/2027q1)",
                 previous.display(),
-                out.join(first.as_ref()).display()
+                out.join(first.as_ref()).display(),
+                out.display()
             );
         }
-        let bundle_name = first.starts_with("auditpack-") && first.ends_with(".zip");
-        anyhow::ensure!(
-            !(force && rest.is_none() && bundle_name),
-            "--previous `{}` is in --out `{}`, where this run writes its bundle as \
-             auditpack-ACCOUNT-YYYYQn.zip, and --force would replace a bundle of the same name\n{help}",
-            previous.display(),
-            out.display()
-        );
         Ok(())
     }
 

@@ -49,7 +49,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
         .map(|k| super::private_key("--key", k))
         .transpose()?;
     let date = args.seal.date()?;
-    args.seal.check_previous_in(&args.out, args.verdict.force)?;
+    args.seal.check_previous_in(&args.out)?;
     let assessment_out = args.out.join("assessment");
     if assessment_out.exists() && !args.verdict.force {
         anyhow::bail!(
