@@ -241,7 +241,10 @@ impl UnverifiedBundle {
             Err(e) => {
                 report.problem(
                     self.path.display().to_string(),
-                    format!("not a readable zip archive ({e})"),
+                    format!(
+                        "not a readable zip archive ({e}): a bundle cut short or damaged in \
+                         copying, or not a bundle at all; ask for the file again"
+                    ),
                 );
                 return Err(Box::new(report));
             }
