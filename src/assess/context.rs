@@ -59,6 +59,23 @@ impl Context<'_> {
                     .not_assessed("no region of the account is in the snapshot"),
                 );
             }
+            // Without the account's list of regions, regions it has enabled
+            // but nobody collected cannot be ruled out: what was collected
+            // cannot speak for every region.
+            let listing = self
+                .snapshot
+                .answer::<crate::snapshot::shapes::Regions>(&account.account_id, GLOBAL);
+            if listing.value().is_none() && !account.regions.is_empty() {
+                findings.push(
+                    Finding::on(check, &account.account_id, GLOBAL, "every region").not_assessed(
+                        format!(
+                            "the account's enabled regions are unknown ({}), so regions not \
+                             collected cannot be ruled out",
+                            listing.why_unavailable()
+                        ),
+                    ),
+                );
+            }
             for gap in account
                 .regions_not_collected
                 .iter()

@@ -107,7 +107,23 @@ impl SnapshotBuilder {
         self.entries.push((entry, json));
     }
 
-    pub fn build(self) -> Snapshot {
+    pub fn build(mut self) -> Snapshot {
+        // An account's list of regions, unless the test says how that call
+        // went: every region collected or left out, enabled.
+        let listed = self
+            .entries
+            .iter()
+            .any(|(e, _)| e.service == "ec2" && e.operation == "describe-regions");
+        if !listed {
+            let regions: Vec<serde_json::Value> = self
+                .regions
+                .iter()
+                .chain(self.gaps.iter().map(|g| &g.region))
+                .map(|r| serde_json::json!({ "RegionName": r, "OptInStatus": "opt-in-not-required" }))
+                .collect();
+            let json = serde_json::json!({ "Regions": regions }).to_string();
+            self.add(GLOBAL, "ec2/describe-regions", CallStatus::Ok, Some(json));
+        }
         let mut documents = HashMap::new();
         let mut log = CollectionLog::default();
         for (index, (entry, json)) in self.entries.into_iter().enumerate() {

@@ -1,6 +1,7 @@
 //! Tests of GuardDuty, Security Hub and Inspector (`detection.rs`).
 
 use super::*;
+use crate::snapshot::GLOBAL;
 
 // --- GuardDuty ------------------------------------------------------
 
@@ -41,6 +42,39 @@ fn empty_detector_list_is_guardduty_off_not_a_parse_error() {
         "GuardDuty is off in eu-west-1: no detector"
     );
     assert_eq!(found[0].evidence[0].pointer, "/DetectorIds");
+}
+
+#[test]
+fn without_the_account_s_region_list_guardduty_cannot_pass_for_every_region() {
+    let snapshot = SnapshotBuilder::new()
+        .call(
+            R,
+            "guardduty/list-detectors",
+            &format!(r#"{{"DetectorIds": ["{DETECTOR}"]}}"#),
+        )
+        .call(
+            R,
+            &format!("guardduty/get-detector/{DETECTOR}"),
+            r#"{"Status": "ENABLED"}"#,
+        )
+        .failed(GLOBAL, "ec2/describe-regions", CallStatus::AccessDenied)
+        .build();
+    let found = findings(&snapshot, GUARDDUTY);
+    assert_eq!(
+        outcomes(&found),
+        rows(&[
+            ("pass", R, DETECTOR),
+            ("not-assessed", GLOBAL, "every region")
+        ])
+    );
+    assert!(
+        found[1]
+            .reason
+            .contains("the account's enabled regions are unknown")
+            && found[1].reason.contains("was denied"),
+        "{}",
+        found[1].reason
+    );
 }
 
 #[test]
