@@ -47,7 +47,7 @@ pub fn compare(old: &Side, new: &Side) -> Drift {
     }
 }
 
-/// Controls whose status changed. `unassessed`: the checks with a failing
+/// Controls whose status or mapping changed. `unassessed`: the checks with a failing
 /// finding whose evidence is missing now, which make a control's rise
 /// less evidence rather than a fix.
 fn controls(old: &Assessment, new: &Assessment, unassessed: &BTreeSet<&str>) -> Vec<ControlChange> {
@@ -66,7 +66,7 @@ fn controls(old: &Assessment, new: &Assessment, unassessed: &BTreeSet<&str>) -> 
         .filter_map(|c| {
             let was = *before.get(&(c.framework.as_str(), c.control.control_id.as_str()))?;
             let mapping = mapping_change(was, c);
-            (was.status != c.status).then(|| ControlChange {
+            (was.status != c.status || mapping.is_some()).then(|| ControlChange {
                 framework: c.framework.clone(),
                 framework_name: names.get(c.framework.as_str()).unwrap_or(&"").to_string(),
                 control_id: c.control.control_id.clone(),
@@ -242,10 +242,11 @@ fn seen(side: &Coverage, key: &Key, call: resources::Call) -> bool {
     )
 }
 
-/// Whether `side` made the call a fact was read from (a fact of no known
-/// call counts as seen).
-fn made(side: &Coverage, key: &Key, call: Option<&resources::Call>) -> bool {
-    call.is_none_or(|call| seen(side, key, *call))
+/// Whether `side` made the call a fact was read from, for the resource as
+/// that side holds it (a fact of no known call counts as seen). A resource
+/// a call described is described whole, even by a listing cut short.
+fn made(side: &Coverage, key: &Key, call: Option<&resources::Call>, held: &Resource) -> bool {
+    call.is_none_or(|call| held.described_by.contains(call) || seen(side, key, *call))
 }
 
 fn resources(old: &Side, new: &Side) -> (ResourceChanges, Vec<ConfigChange>) {
@@ -306,8 +307,8 @@ fn resources(old: &Side, new: &Side) -> (ResourceChanges, Vec<ConfigChange>) {
             // A fact on one side only is a change only if the other side
             // made the call it comes from.
             let unseen = match (b, a) {
-                (None, Some(_)) => !made(&old.coverage, key, after.origin.get(fact)),
-                (Some(_), None) => !made(&new.coverage, key, before.origin.get(fact)),
+                (None, Some(_)) => !made(&old.coverage, key, after.origin.get(fact), before),
+                (Some(_), None) => !made(&new.coverage, key, before.origin.get(fact), after),
                 _ => false,
             };
             if unseen {
@@ -407,6 +408,13 @@ fn attestations(old: &Assessment, new: &Assessment) -> Vec<AttestationChange> {
             (None, None) => continue,
         };
         let by = a.or(b).map(|x| x.attested_by.clone()).unwrap_or_default();
+        let (by_before, statement_changed) = match (b, a) {
+            (Some(b), Some(a)) => (
+                (b.attested_by != a.attested_by).then(|| b.attested_by.clone()),
+                b.statement != a.statement,
+            ),
+            _ => (None, false),
+        };
         let word = |s: Option<AttestedStatus>| {
             s.map(|s| match s {
                 AttestedStatus::Implemented => "implemented".to_string(),
@@ -416,6 +424,8 @@ fn attestations(old: &Assessment, new: &Assessment) -> Vec<AttestationChange> {
         out.push(AttestationChange {
             controls: key.clone(),
             attested_by: by,
+            attested_by_before: by_before,
+            statement_changed,
             change: change.to_string(),
             status_before: word(was),
             status_after: word(is),

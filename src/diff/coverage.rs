@@ -14,6 +14,9 @@ use crate::snapshot::info::SnapshotInfo;
 use crate::snapshot::log::{ANY, CallStatus, CollectionLog};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The region of a coverage change that speaks of a whole account.
+pub const WHOLE_ACCOUNT: &str = "*";
+
 /// One call, as the collection log names it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct CallKey {
@@ -160,6 +163,39 @@ pub fn compare(old: &Coverage, new: &Coverage) -> Vec<CoverageChange> {
                 },
             });
         }
+    }
+    // An account one side covers and the other does not (compared only
+    // when the user allows bundles of different accounts).
+    for (account, lost) in old
+        .regions
+        .keys()
+        .filter(|a| !new.regions.contains_key(*a))
+        .map(|a| (a, true))
+        .chain(
+            new.regions
+                .keys()
+                .filter(|a| !old.regions.contains_key(*a))
+                .map(|a| (a, false)),
+        )
+    {
+        let (before, after) = if lost {
+            ("collected", "not in the bundle")
+        } else {
+            ("not in the bundle", "collected")
+        };
+        out.push(CoverageChange {
+            account_id: account.clone(),
+            region: WHOLE_ACCOUNT.into(),
+            call: None,
+            resource: None,
+            before: before.into(),
+            after: after.into(),
+            direction: if lost {
+                Direction::Worse
+            } else {
+                Direction::Better
+            },
+        });
     }
     let keys: BTreeSet<&CallKey> = old.calls.keys().chain(new.calls.keys()).collect();
     for key in keys {

@@ -215,6 +215,7 @@ pub struct ControlChange {
 #[derive(Debug, Clone, Serialize)]
 pub struct CoverageChange {
     pub account_id: String,
+    /// The region, or `*` when the whole account is in one bundle only.
     pub region: String,
     /// `SERVICE OPERATION`; `None` for the whole region.
     pub call: Option<String>,
@@ -299,6 +300,10 @@ pub struct AttestationChange {
     /// The controls it speaks for, as `framework:control`.
     pub controls: Vec<String>,
     pub attested_by: String,
+    /// Who attested before, when someone else attests now.
+    pub attested_by_before: Option<String>,
+    /// The statement's words changed.
+    pub statement_changed: bool,
     /// `expired`, `withdrawn` (gone from the new bundle), `renewed`,
     /// `new`, `status changed` or `restated` (statement or attester
     /// changed).

@@ -15,7 +15,7 @@ use crate::snapshot::shapes::{
     SecurityGroups, Tag, TrailStatus, Trails, Users,
 };
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What kind of resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -60,11 +60,14 @@ pub struct Resource {
     /// The call each fact was read from, so that a fact missing on one
     /// side can be told apart from a call that side could not make.
     pub origin: BTreeMap<String, Call>,
+    /// Every call that described this resource, facts or none: what that
+    /// call says of it is whole, even from a listing cut short.
+    pub described_by: BTreeSet<Call>,
 }
 
 /// A call of the snapshot: service and operation, and whether it is made
 /// once per resource (`SERVICE/OPERATION/RESOURCE.json`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Call {
     pub service: &'static str,
     pub operation: &'static str,
@@ -248,7 +251,9 @@ fn merge(out: &mut BTreeMap<Key, Resource>, key: Key, call: Call, more: Resource
         name: None,
         facts: BTreeMap::new(),
         origin: BTreeMap::new(),
+        described_by: BTreeSet::new(),
     });
+    resource.described_by.insert(call);
     resource.name = resource.name.take().or(more.name);
     for (fact, value) in more.facts {
         resource.origin.insert(fact.clone(), call);
@@ -262,6 +267,7 @@ impl From<BTreeMap<String, String>> for Resource {
             name: None,
             facts,
             origin: BTreeMap::new(),
+            described_by: BTreeSet::new(),
         }
     }
 }

@@ -118,18 +118,16 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
         .iter()
         .map(|c| {
             let what = match (&c.call, &c.resource) {
-                (None, _) => "region".to_string(),
-                (Some(call), None) => call.clone(),
-                (Some(call), Some(resource)) => format!("{call} {resource}"),
+                (None, _) if c.region == super::coverage::WHOLE_ACCOUNT => {
+                    format!("{} account", c.account_id)
+                }
+                (None, _) => format!("{}/{} region", c.account_id, c.region),
+                (Some(call), None) => format!("{}/{} {call}", c.account_id, c.region),
+                (Some(call), Some(resource)) => {
+                    format!("{}/{} {call} {resource}", c.account_id, c.region)
+                }
             };
-            let text = format!(
-                "{} {}/{} {what}: {} → {}",
-                word(c.direction),
-                c.account_id,
-                c.region,
-                c.before,
-                c.after
-            );
+            let text = format!("{} {what}: {} → {}", word(c.direction), c.before, c.after);
             Line::new(c.direction, text)
         })
         .collect();
@@ -146,12 +144,15 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
         let line = Line::new(
             c.direction,
             format!(
-                "{} {} {}: {} → {}{}",
+                "{} {} {}: {}{}",
                 word(c.direction),
                 c.control_id,
                 c.title,
-                c.from,
-                c.to,
+                if c.from == c.to {
+                    format!("{} still", c.to)
+                } else {
+                    format!("{} → {}", c.from, c.to)
+                },
                 c.mapping
                     .as_ref()
                     .map(|m| format!(" (mapping changed: {m})"))
@@ -169,7 +170,7 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
             }),
         }
     }
-    push("Controls whose status changed", frameworks);
+    push("Controls whose status or mapping changed", frameworks);
 
     let f = &drift.findings;
     let mut items: Vec<(Severity, Line)> = Vec::new();
@@ -209,8 +210,9 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
         .iter()
         .map(|c| {
             let line = format!(
-                "{} {}: {}",
+                "{} {} {}: {}",
                 word(c.direction),
+                c.key.kind.label(),
                 place(&c.key, c.name.as_deref()),
                 c.change
             );
@@ -265,8 +267,18 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
                 (_, _, Some(after)) => format!("expires {after}"),
                 _ => String::new(),
             };
+            let was = a
+                .attested_by_before
+                .as_ref()
+                .map(|b| format!(" (was {b})"))
+                .unwrap_or_default();
+            let statement = if a.statement_changed {
+                "; statement changed"
+            } else {
+                ""
+            };
             let text = format!(
-                "{} {} by {}: {stated}; {expiry}",
+                "{} {} by {}{was}: {stated}; {expiry}{statement}",
                 lead(a.direction, &a.change),
                 a.controls.join(", "),
                 a.attested_by
