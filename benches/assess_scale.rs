@@ -23,7 +23,7 @@
 //! reset through `/proc/self/clear_refs`. It includes the memory the
 //! import left in use.
 
-#![allow(clippy::print_stdout)]
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use auditpack::assess::approved::ApprovedImages;
 use auditpack::collect::{ExportOptions, import};
@@ -65,7 +65,21 @@ fn parse(arg: &str) -> Option<(Kind, usize)> {
 }
 
 fn main() {
-    let given: Vec<(Kind, usize)> = std::env::args().skip(1).filter_map(|a| parse(&a)).collect();
+    // `cargo bench` passes options of its own (`--bench`); anything else
+    // must be a workload, so that a typo does not start the full run.
+    let mut given: Vec<(Kind, usize)> = Vec::new();
+    for arg in std::env::args().skip(1).filter(|a| !a.starts_with("--")) {
+        match parse(&arg) {
+            Some(workload) => given.push(workload),
+            None => {
+                eprintln!(
+                    "error: `{arg}` is not a workload\nhelp: give N or groups:N (security groups), \
+                     instances:N or users:N"
+                );
+                std::process::exit(2);
+            }
+        }
+    }
     let workloads = if given.is_empty() {
         vec![
             (Kind::Groups, 1_000),

@@ -86,7 +86,9 @@ start=$(now)
 "$AUDITPACK" collect -q --region "${regions// /,}" --out "$work/live"
 live_s=$(python3 -c "print($(now) - $start)")
 
-calls=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["entries"]))' "$work/live/collection-log.json")
+# Calls made: log entries of a service, not those that stand for a whole
+# region left out (service "*").
+calls=$(python3 -c 'import json,sys; print(sum(e["service"] != "*" for e in json.load(open(sys.argv[1]))["entries"]))' "$work/live/collection-log.json")
 printf '\n%-34s %8s\n' "collector" "seconds"
 printf '%-34s %8s\n' "export script (AWS CLI v1)" "$(seconds "$export_s")"
 printf '%-34s %8s\n' "auditpack collect (live)" "$(seconds "$live_s")"
@@ -95,6 +97,6 @@ import sys
 export_s, live_s, calls = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 ratio = export_s / live_s
 verdict = "met" if ratio >= 5 else "MISSED"
-print(f"\n{calls} calls logged; live collection is {ratio:.1f} times faster than the export script "
+print(f"\n{calls} calls made by each; live collection is {ratio:.1f} times faster than the export script "
       f"(target: at least 5 times; {verdict})")
 PY

@@ -7,7 +7,7 @@
 # two cores.
 #
 # Usage: benches/run.sh            (the full run)
-#        benches/run.sh --quick    (smaller sizes: a minute or two)
+#        benches/run.sh --quick    (smaller sizes: about five minutes)
 # The side-by-side bench needs bagit.py in the virtual environment
 # scripts/test makes (see benches/side_by_side.sh).
 set -euo pipefail
