@@ -257,6 +257,9 @@ fn resources(old: &Side, new: &Side) -> (ResourceChanges, Vec<ConfigChange>) {
         // A detector appearing is threat detection switched on, as much a
         // switch as its status going to ENABLED.
         let (severity, direction) = match (watched, added) {
+            // A region switched on is more of the account to watch, and a
+            // classic sign of misuse: worth a look, though not a fault.
+            _ if key.kind == Kind::Region && added => (Severity::Medium, Direction::Neutral),
             (true, false) => (Severity::Medium, Direction::Worse),
             (true, true) if key.kind == Kind::Detector => (Severity::Medium, Direction::Better),
             (true, true) => (Severity::Low, Direction::Better),

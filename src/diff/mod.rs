@@ -42,9 +42,10 @@
 //!   default group's rules, `remote.no-direct-admin`) and the root user
 //!   (`iam.root-*`), and for
 //!   a world-open rule on an administration or database port or on every
-//!   port; `medium` for other findings of identity, monitoring, images and
-//!   instance metadata, other world-open rules, and the switches above;
-//!   `low` for everything else.
+//!   port; `medium` for other findings of identity, monitoring, images,
+//!   instance metadata and assurance, other world-open rules, and the switches above;
+//!   an enabled region added is `medium` too (neutral: more of the
+//!   account to watch); `low` for everything else.
 //!
 //! A *regression* is anything rated worse: a control, a new failing
 //! finding, a configuration change, a trail or detector removed, an

@@ -47,7 +47,7 @@ pub fn finding_severity(check_id: &str) -> Severity {
         || check_id == "remote.no-direct-admin"
     {
         Severity::High
-    } else if ["iam.", "mon.", "image.", "imds."]
+    } else if ["iam.", "mon.", "image.", "imds.", "assure."]
         .iter()
         .any(|p| check_id.starts_with(p))
     {
@@ -236,6 +236,10 @@ mod tests {
     #[test]
     fn a_default_group_admitting_its_members_is_not_rated_as_exposure() {
         assert_eq!(finding_severity("net.default-sg-closed"), Severity::Medium);
+        assert_eq!(
+            finding_severity("assure.annual-assessment"),
+            Severity::Medium
+        );
         assert_eq!(finding_severity("net.admin-ports-world"), Severity::High);
     }
 }
