@@ -273,28 +273,27 @@ fn resources(old: &Side, new: &Side) -> (ResourceChanges, Vec<ConfigChange>) {
         }
     };
     let (old_resources, new_resources) = (&old.resources, &new.resources);
-    for (key, r) in new_resources
-        .iter()
-        .filter(|(k, _)| !old_resources.contains_key(*k))
-    {
-        if seen(&old.coverage, key, key.kind.listing()) {
-            changes.added.push(reference(key, r, true));
-        } else {
-            let mut unrated = reference(key, r, true);
-            (unrated.severity, unrated.direction) = (Severity::Low, Direction::Neutral);
-            changes.first_collected.push(unrated);
-        }
-    }
-    for (key, r) in old_resources
-        .iter()
-        .filter(|(k, _)| !new_resources.contains_key(*k))
-    {
-        if seen(&new.coverage, key, key.kind.listing()) {
-            changes.removed.push(reference(key, r, false));
-        } else {
-            let mut unrated = reference(key, r, false);
-            (unrated.severity, unrated.direction) = (Severity::Low, Direction::Neutral);
-            changes.no_longer_collected.push(unrated);
+    // A resource on one side only is added or removed where the other
+    // side listed its kind there; otherwise it is not compared.
+    for (from, to, other, added) in [
+        (new_resources, old_resources, &old.coverage, true),
+        (old_resources, new_resources, &new.coverage, false),
+    ] {
+        for (key, r) in from.iter().filter(|(k, _)| !to.contains_key(*k)) {
+            let mut change = reference(key, r, added);
+            let list = match (seen(other, key, key.kind.listing()), added) {
+                (true, true) => &mut changes.added,
+                (true, false) => &mut changes.removed,
+                (false, _) => {
+                    (change.severity, change.direction) = (Severity::Low, Direction::Neutral);
+                    if added {
+                        &mut changes.first_collected
+                    } else {
+                        &mut changes.no_longer_collected
+                    }
+                }
+            };
+            list.push(change);
         }
     }
     for (key, after) in new_resources {
