@@ -45,6 +45,17 @@ fn venv() -> Option<PathBuf> {
     dir.join("bin/python").is_file().then_some(dir)
 }
 
+/// Asserts that a run was refused (exit 2) saying each of `says` on
+/// standard error; that standard error.
+fn refused(done: &std::process::Output, says: &[&str]) -> String {
+    assert_eq!(done.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&done.stderr).into_owned();
+    for said in says {
+        assert!(stderr.contains(said), "no `{said}` in:\n{stderr}");
+    }
+    stderr
+}
+
 /// A running emulator, stopped when dropped.
 struct Emulator {
     child: Child,
@@ -615,14 +626,14 @@ fn no_credentials_fail_at_once_and_say_what_to_do() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(done.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(
-        stderr.contains("no AWS credentials could be found"),
-        "{stderr}"
+    refused(
+        &done,
+        &[
+            "no AWS credentials could be found",
+            "help: sign in first",
+            "--from-exports",
+        ],
     );
-    assert!(stderr.contains("help: sign in first"), "{stderr}");
-    assert!(stderr.contains("--from-exports"), "{stderr}");
     assert!(!out.exists());
 }
 
@@ -637,13 +648,13 @@ fn an_unknown_profile_is_named_with_the_profiles_there_are() {
         .arg(dir.path().join("snapshot"))
         .output()
         .unwrap();
-    assert_eq!(done.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(
-        stderr.contains("AWS profile `adit` is not defined"),
-        "{stderr}"
+    refused(
+        &done,
+        &[
+            "AWS profile `adit` is not defined",
+            "profiles defined: audit",
+        ],
     );
-    assert!(stderr.contains("profiles defined: audit"), "{stderr}");
 }
 
 #[test]
@@ -666,15 +677,12 @@ fn an_unknown_profile_in_aws_profile_is_refused_as_on_the_command_line() {
                 .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
         }
         let done = cmd.output().unwrap();
-        assert_eq!(done.status.code(), Some(2));
-        let stderr = String::from_utf8_lossy(&done.stderr);
-        assert!(
-            stderr.contains("AWS profile `nosuch` (from AWS_PROFILE) is not defined"),
-            "{stderr}"
-        );
-        assert!(
-            stderr.contains("profiles defined: audit; or unset AWS_PROFILE"),
-            "{stderr}"
+        refused(
+            &done,
+            &[
+                "AWS profile `nosuch` (from AWS_PROFILE) is not defined",
+                "profiles defined: audit; or unset AWS_PROFILE",
+            ],
         );
         assert!(!dir.path().join("snapshot").exists());
     }
@@ -698,14 +706,14 @@ fn an_unreachable_endpoint_fails_at_once_and_says_so() {
         .arg(dir.path().join("snapshot"))
         .output()
         .unwrap();
-    assert_eq!(done.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(
-        stderr.contains(&format!("AWS did not answer at {endpoint}")),
-        "{stderr}"
+    refused(
+        &done,
+        &[
+            &format!("AWS did not answer at {endpoint}"),
+            "Connection refused",
+            "help: check the network",
+        ],
     );
-    assert!(stderr.contains("Connection refused"), "{stderr}");
-    assert!(stderr.contains("help: check the network"), "{stderr}");
 }
 
 /// A plain web server on loopback that answers every request with
@@ -752,8 +760,7 @@ fn an_endpoint_that_answers_but_not_as_aws_is_not_blamed_on_the_credentials() {
                 cmd.args(["--role-arn", role]);
             }
             let done = cmd.output().unwrap();
-            assert_eq!(done.status.code(), Some(2));
-            let stderr = String::from_utf8_lossy(&done.stderr);
+            let stderr = refused(&done, &[]);
             let code = &status[..3];
             assert!(
                 stderr.contains(&format!(
@@ -798,12 +805,7 @@ fn a_region_that_is_not_a_region_name_is_refused_before_any_call() {
         .arg(dir.path().join("snapshot"))
         .output()
         .unwrap();
-    assert_eq!(done.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(
-        stderr.contains("`eu-west2` is not a region name"),
-        "{stderr}"
-    );
+    refused(&done, &["`eu-west2` is not a region name"]);
 }
 
 #[test]
@@ -994,13 +996,11 @@ fn a_role_that_may_not_be_assumed_is_refused_in_plain_words() {
     let live = work.path().join("live");
     let role = "arn:aws:iam::111122223333:role/auditpack-audit";
     let done = emulator.collect(&live, &["--role-arn", role]);
-    assert_eq!(done.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(
-        stderr.contains(&format!(
+    let stderr = refused(
+        &done,
+        &[&format!(
             "cannot assume role `{role}`: AWS STS answered AccessDenied: User:"
-        )),
-        "{stderr}"
+        )],
     );
     assert!(!stderr.contains("Error {"), "{stderr}");
     assert!(!live.exists());
@@ -1020,15 +1020,12 @@ fn a_role_arn_that_is_not_one_is_refused_before_any_call() {
             .arg(&out)
             .output()
             .unwrap();
-        assert_eq!(done.status.code(), Some(2));
-        let stderr = String::from_utf8_lossy(&done.stderr);
-        assert!(
-            stderr.contains("--role-arn `garbage` is not the ARN of an IAM role"),
-            "{stderr}"
-        );
-        assert!(
-            stderr.contains("arn:aws:iam::123456789012:role/NAME"),
-            "{stderr}"
+        let stderr = refused(
+            &done,
+            &[
+                "--role-arn `garbage` is not the ARN of an IAM role",
+                "arn:aws:iam::123456789012:role/NAME",
+            ],
         );
         assert!(!stderr.contains("127.0.0.1:9"), "{stderr}");
         assert!(!out.exists(), "{command}: nothing written");
@@ -1048,11 +1045,9 @@ fn an_audit_manager_assessment_id_that_is_not_one_is_refused_before_any_call() {
         .arg(dir.path().join("snapshot"))
         .output()
         .unwrap();
-    assert_eq!(done.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(
-        stderr.contains("`not a uuid` is not an Audit Manager assessment ID"),
-        "{stderr}"
+    refused(
+        &done,
+        &["`not a uuid` is not an Audit Manager assessment ID"],
     );
 }
 
@@ -1067,10 +1062,8 @@ fn a_configured_region_that_is_not_one_is_refused_before_any_call() {
         .arg(dir.path().join("snapshot"))
         .output()
         .unwrap();
-    assert_eq!(done.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(
-        stderr.contains("the AWS configuration's region, `mars-1`, is not a region name"),
-        "{stderr}"
+    refused(
+        &done,
+        &["the AWS configuration's region, `mars-1`, is not a region name"],
     );
 }
