@@ -1,7 +1,7 @@
 //! The comparison itself: two sides in, one [`Drift`] out.
 
 use super::coverage::{self, Coverage};
-use super::rate::{control_direction, finding_severity, rate};
+use super::rate::{control_direction, finding_severity, rate, still_reached};
 use super::resources::{Key, Kind, Resource};
 use super::*;
 use crate::assess::Finding;
@@ -316,8 +316,15 @@ fn resources(old: &Side, new: &Side) -> (ResourceChanges, Vec<ConfigChange>) {
             if unseen {
                 continue;
             }
-            let (severity, direction) =
+            let (severity, mut direction) =
                 rate(key.kind, fact, b.map(String::as_str), a.map(String::as_str));
+            if direction == Direction::Better
+                && key.kind == Kind::SecurityGroup
+                && a.is_none()
+                && still_reached(fact, after.facts.keys())
+            {
+                direction = Direction::Neutral;
+            }
             config.push(ConfigChange {
                 key: key.clone(),
                 name: after.name.clone().or(before.name.clone()),

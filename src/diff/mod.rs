@@ -30,7 +30,9 @@
 //!   finding of its checks no longer assessed: less evidence is not a
 //!   fault fixed); a region or call seen before and not now is worse; a new
 //!   failing finding is worse, a resolved one better; a rule open to
-//!   the world (`0.0.0.0/0`, `::/0`) added is worse, removed better; MFA,
+//!   the world (`0.0.0.0/0`, `::/0`) added is worse, removed better (but
+//!   neutral when another rule of the group still admits the same ports
+//!   from there: a rule widened); MFA,
 //!   trail logging, log file validation, IMDSv2 or a detector switched off
 //!   is worse, switched on better (a detector added is one switched on);
 //!   a trail or detector removed is worse;

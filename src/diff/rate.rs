@@ -79,6 +79,40 @@ fn dangerous_ports(rule: &str) -> bool {
         .any(|p| (from..=to).contains(p))
 }
 
+/// A rule's protocol and port range, from the words of its fact:
+/// `all traffic` is every protocol and port.
+fn reach(spec: &str) -> Option<(&str, u16, u16)> {
+    if spec == "all traffic" {
+        return Some(("*", 0, 65535));
+    }
+    let (protocol, ports) = spec.split_once(['/', ' '])?;
+    if ports == "(all ports)" {
+        return Some((protocol, 0, 65535));
+    }
+    let (from, to) = ports.split_once('-').unwrap_or((ports, ports));
+    Some((protocol, from.parse().ok()?, to.parse().ok()?))
+}
+
+/// Whether the inbound rule `fact` (`tcp/443 from 0.0.0.0/0`), gone from a
+/// group, is still as open through another rule among `now`, the group's
+/// facts after: a rule widened is no rule removed.
+pub(super) fn still_reached<'a>(fact: &str, mut now: impl Iterator<Item = &'a String>) -> bool {
+    let Some((spec, source)) = fact.split_once(" from ") else {
+        return false;
+    };
+    let Some((protocol, from, to)) = reach(spec) else {
+        return false;
+    };
+    now.any(|other| {
+        let Some((other_spec, other_source)) = other.split_once(" from ") else {
+            return false;
+        };
+        other_source == source
+            && reach(other_spec)
+                .is_some_and(|(p, a, b)| (p == "*" || p == protocol) && a <= from && to <= b)
+    })
+}
+
 /// Severity and direction of one changed fact; see the module docs.
 pub(super) fn rate(
     kind: Kind,
@@ -231,6 +265,20 @@ mod tests {
             Direction::Neutral
         );
         assert_eq!(control_direction(Pass, Fail, true, false), Direction::Worse);
+    }
+
+    #[test]
+    fn a_rule_widened_still_reaches_what_the_narrow_one_did() {
+        let now = |facts: &[&str]| -> Vec<String> { facts.iter().map(|f| f.to_string()).collect() };
+        let wide = now(&["tcp (all ports) from 0.0.0.0/0"]);
+        assert!(still_reached("tcp/443 from 0.0.0.0/0", wide.iter()));
+        assert!(!still_reached("tcp/443 from ::/0", wide.iter()));
+        assert!(!still_reached("udp/53 from 0.0.0.0/0", wide.iter()));
+        let all = now(&["all traffic from 0.0.0.0/0"]);
+        assert!(still_reached("udp/53 from 0.0.0.0/0", all.iter()));
+        let range = now(&["tcp 3380-3395 from 0.0.0.0/0"]);
+        assert!(still_reached("tcp/3389 from 0.0.0.0/0", range.iter()));
+        assert!(!still_reached("tcp/22 from 0.0.0.0/0", range.iter()));
     }
 
     #[test]
