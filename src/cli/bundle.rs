@@ -160,7 +160,7 @@ impl Seal {
 }
 
 /// Whether two paths name one file (both exist and resolve alike).
-fn same_file(a: &Path, b: &Path) -> bool {
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     a.canonicalize()
         .ok()
         .zip(b.canonicalize().ok())

@@ -62,13 +62,7 @@ pub fn run(args: Args, global: Global) -> Result<ExitCode> {
              signer's public key with --key KEY.pub, or --allowed-signers FILE --identity ID"
         );
     }
-    let same_file = args
-        .old
-        .canonicalize()
-        .ok()
-        .zip(args.new.canonicalize().ok())
-        .is_some_and(|(a, b)| a == b);
-    if same_file {
+    if super::bundle::same_file(&args.old, &args.new) {
         output::warning(&format!(
             "`{}` is given twice: a bundle compared with itself shows no change",
             args.old.display()
@@ -283,13 +277,10 @@ pub fn since_previous_of(
     let new_signer = new.report.signer.clone();
     let new_side = diff::load(new, "this bundle".into(), None, new_signer.clone())
         .map_err(|e| anyhow::anyhow!("cannot compare: {e}"))?;
-    if old_side.info.accounts != new_side.info.accounts {
+    if let Err(why) = same_accounts_as_this(&old_side, &new_side) {
         bail!(
-            "`{}` covers accounts {}, but this bundle {}: a drift between different accounts is \
-             not a quarter's change",
-            previous.display(),
-            old_side.info.accounts.join(" "),
-            new_side.info.accounts.join(" ")
+            "`{}`: {why}: a drift between different accounts is not a quarter's change",
+            previous.display()
         );
     }
     let verified = if old_side.info.signer == new_signer {
@@ -325,7 +316,7 @@ fn changes(drift: &Drift, name: &str, verified: String, note: Option<String>) ->
         previous: name.to_string(),
         previous_bag: drift.old.bag.clone().unwrap_or_default(),
         previous_as_of: drift.old.as_of.clone(),
-        regression: text::regressions(drift).filter(|_| drift.regression),
+        regression: text::regressions(drift),
         verified,
         note,
         sections: text::sections(drift, false)
@@ -377,12 +368,19 @@ fn compare_previous(
     let old =
         diff::load(&mut bundle, name.to_string(), bag, old_signer).map_err(|e| e.to_string())?;
     let new = diff::load(new, "this bundle".into(), None, signer).map_err(|e| e.to_string())?;
-    if old.info.accounts != new.info.accounts {
-        return Err(format!(
-            "it covers accounts {}, this bundle {}",
-            old.info.accounts.join(" "),
-            new.info.accounts.join(" ")
-        ));
-    }
+    same_accounts_as_this(&old, &new)?;
     Ok(diff::compare(&old, &new))
+}
+
+/// Whether a previous bundle covers the accounts of the one it is shown
+/// beside, and if not, which each covers.
+fn same_accounts_as_this(old: &diff::Side, new: &diff::Side) -> Result<(), String> {
+    if old.info.accounts == new.info.accounts {
+        return Ok(());
+    }
+    Err(format!(
+        "it covers accounts {}, this bundle {}",
+        old.info.accounts.join(" "),
+        new.info.accounts.join(" ")
+    ))
 }

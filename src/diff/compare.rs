@@ -26,17 +26,10 @@ pub fn compare(old: &Side, new: &Side) -> Drift {
     let (resources, configuration) = self::resources(old, new);
     let coverage = coverage::compare(&old.coverage, &new.coverage);
     let attestations = attestations(&old.assessment, &new.assessment);
-    let worse = |d: &Direction| *d == Direction::Worse;
-    let regression = coverage.iter().any(|c| worse(&c.direction))
-        || controls.iter().any(|c| worse(&c.direction))
-        || !findings.new.is_empty()
-        || configuration.iter().any(|c| worse(&c.direction))
-        || resources.removed.iter().any(|r| worse(&r.direction))
-        || attestations.iter().any(|a| worse(&a.direction));
-    Drift {
+    let mut drift = Drift {
         old: old.info.clone(),
         new: new.info.clone(),
-        regression,
+        regression: false,
         coverage,
         controls,
         findings,
@@ -44,7 +37,9 @@ pub fn compare(old: &Side, new: &Side) -> Drift {
         configuration,
         attestations,
         artifact_reports: artifacts(&old.artifacts, &new.artifacts),
-    }
+    };
+    drift.regression = drift.worse().iter().any(|(n, _, _)| *n > 0);
+    drift
 }
 
 /// Controls whose status or mapping changed. `unassessed`: the checks with a failing

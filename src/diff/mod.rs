@@ -199,6 +199,50 @@ pub struct Drift {
     pub artifact_reports: Vec<ArtifactChange>,
 }
 
+impl Drift {
+    /// What got worse, by kind: how many, and the words for one and for
+    /// several. A regression is any of them.
+    pub fn worse(&self) -> [(usize, &'static str, &'static str); 6] {
+        fn count<T>(list: &[T], direction: impl Fn(&T) -> Direction) -> usize {
+            list.iter()
+                .filter(|x| direction(x) == Direction::Worse)
+                .count()
+        }
+        [
+            (
+                count(&self.coverage, |c| c.direction),
+                "region or call no longer collected",
+                "regions or calls no longer collected",
+            ),
+            (
+                count(&self.controls, |c| c.direction),
+                "control worse",
+                "controls worse",
+            ),
+            (
+                self.findings.new.len(),
+                "new failing finding",
+                "new failing findings",
+            ),
+            (
+                count(&self.configuration, |c| c.direction),
+                "configuration change worse",
+                "configuration changes worse",
+            ),
+            (
+                count(&self.resources.removed, |r| r.direction),
+                "trail or detector removed",
+                "trails or detectors removed",
+            ),
+            (
+                count(&self.attestations, |a| a.direction),
+                "attestation worse",
+                "attestations worse",
+            ),
+        ]
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ControlChange {
     pub framework: String,

@@ -321,65 +321,11 @@ pub fn sections(drift: &Drift, persisting: bool) -> Vec<Section> {
 /// What got worse, counted (`2 controls worse, 1 new failing finding`),
 /// or `None` when nothing did.
 pub fn regressions(drift: &Drift) -> Option<String> {
-    use crate::words::count;
-    let worse = |d: &Direction| *d == Direction::Worse;
-    let counted = [
-        (
-            drift
-                .coverage
-                .iter()
-                .filter(|c| worse(&c.direction))
-                .count(),
-            "region or call no longer collected",
-            "regions or calls no longer collected",
-        ),
-        (
-            drift
-                .controls
-                .iter()
-                .filter(|c| worse(&c.direction))
-                .count(),
-            "control worse",
-            "controls worse",
-        ),
-        (
-            drift.findings.new.len(),
-            "new failing finding",
-            "new failing findings",
-        ),
-        (
-            drift
-                .configuration
-                .iter()
-                .filter(|c| worse(&c.direction))
-                .count(),
-            "configuration change worse",
-            "configuration changes worse",
-        ),
-        (
-            drift
-                .resources
-                .removed
-                .iter()
-                .filter(|r| worse(&r.direction))
-                .count(),
-            "trail or detector removed",
-            "trails or detectors removed",
-        ),
-        (
-            drift
-                .attestations
-                .iter()
-                .filter(|a| worse(&a.direction))
-                .count(),
-            "attestation worse",
-            "attestations worse",
-        ),
-    ];
-    let parts: Vec<String> = counted
+    let parts: Vec<String> = drift
+        .worse()
         .into_iter()
         .filter(|(n, _, _)| *n > 0)
-        .map(|(n, one, many)| count(n, one, many))
+        .map(|(n, one, many)| crate::words::count(n, one, many))
         .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
 }
